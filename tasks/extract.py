@@ -1,0 +1,482 @@
+"""Extract structured facts from a cleaned report.
+
+Pure functions from text to typed records; no framework imports. Paragraph
+numbers are 1-based over the cleaned body; paragraph 0 is the title. Every
+value that comes from the text is recorded with its evidence (paragraph and
+character span), so an analyst can check it against its sentence.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from tasks.numerals import NUMERAL_CHARS, parse_int
+from tasks.records import (Cleaned, Evidence, Extraction, Person, Report, Slogan,
+                           SourceDoc, Speech)
+from tasks.regions import ROLE_TITLES, UNITS, Unit, find_units, resolve_venue
+
+HAN = "\u4e00-\u9fff"
+_SENTENCE_END = "。！？；!?;"
+
+# --- campaigns: the best clue to a year the report leaves out -----------------
+CAMPAIGN_2023 = "学习贯彻习近平新时代中国特色社会主义思想主题教育"
+CAMPAIGN_2019 = "不忘初心、牢记使命"
+_CAMPAIGNS = (  # (campaign name, year, pattern); the 2023 name is checked first
+    (CAMPAIGN_2023, 2023, re.compile(r"学习贯彻习近平新时代中国特色社会主义思想主题教育")),
+    (CAMPAIGN_2019, 2019, re.compile(r"不忘初心[、，,]?\s*牢记使命[”\"’]?主题教育")),
+)
+
+# --- dates ---------------------------------------------------------------------
+_CN = "一二三四五六七八九十"
+_DATE_RE = re.compile(
+    rf"(?:(?P<y>\d{{4}})年)?(?P<m>\d{{1,2}}|[{_CN}]{{1,2}})月(?P<d>\d{{1,2}}|[{_CN}]{{1,3}})日"
+    r"(?P<tod>上午|下午|晚上|晚间|早上|中午)?"
+)
+_DAY_ONLY_RE = re.compile(r"(?<![月\d年])(?P<d>\d{1,2})日(?P<tod>上午|下午|晚上|晚间|早上|中午)?")
+_MEETING_VERB_RE = re.compile(r"召开|举行|开幕|举办|启动")
+# A date whose clause is about the central meeting, or that qualifies a noun
+# (在5月31日召开的…会议上), is not this meeting's date.
+_CENTRAL_SUBJECT_RE = re.compile(r"^[，,\s]*(?:党中央|中共中央|中央|全国|习近平)")
+_TOD_NORMAL = {"晚上": "晚上", "晚间": "晚上", "早上": "上午", "中午": "中午"}
+
+# --- venue and format ------------------------------------------------------------
+_VENUE_RE = re.compile(rf"在(?P<place>[{HAN}]{{1,8}}?)(?:隆重)?(?:召开|举行|开幕|举办)")
+_FORMAT_RE = re.compile(
+    r"(?:以|采取|采用|通过)(?P<f>电视电话会议|电视电话|视频会议|网络视频会议|视频连线|视频直播|网络直播|视频)(?:的)?(?:形式|方式)"
+)
+_FORMAT_NORMAL = {"电视电话会议": "电视电话会议", "电视电话": "电视电话会议", "网络直播": "网络直播",
+                  "视频直播": "网络直播"}
+
+# --- central guidance groups -----------------------------------------------------
+_GROUP_RE = re.compile(
+    rf"中央(?P<mid>[^，。；：第]{{0,30}}?)第(?P<n>[{NUMERAL_CHARS}]{{1,4}})(?P<circ>巡回)?指导组"
+)
+_PROVINCIAL_BODY_RE = re.compile(r"省委|市委|党委|区委|县委|省级")
+_GROUP_ROLE_RE = re.compile(r"(?P<t>常务副组长|副组长|组长)")
+_AFTER_NAME_SKIP_RE = re.compile(r"^(?:出席会议并讲话|出席会议并作讲话|出席并讲话|出席会议|讲话|出席|到会|作讲话|一行)?[，、和及]?")
+
+# --- people ----------------------------------------------------------------------
+_NAME_RUN_RE = re.compile(rf"[{HAN}·•]{{2,16}}")
+_STOPS_MULTI = (
+    "出席", "主持", "讲话", "强调", "指出", "要求", "表示", "分别", "参加", "同志", "代表", "宣读",
+    "传达", "通报", "介绍", "发表", "提出", "作了", "作动员", "作报告", "作讲话", "作重要", "一行",
+    "等人", "陪同", "会见", "致辞", "发言", "总结", "部署", "动员", "在讲话", "在会上", "主讲",
+    "带队", "率队", "列席", "到会", "并讲话", "对全", "对开展", "就", "希望", "说", "围绕",
+)
+_STOPS_SINGLE = "作在和与及等率对就向为同到讲并"
+_NOT_NAME_START = ("助理", "同志", "办公", "秘书", "会议", "成员", "委员", "主持", "出席", "参加",
+                   "讲话", "副", "和", "及", "等", "在", "以", "为", "对", "与")
+_TITLE_SUFFIX_RE = re.compile(
+    r"书记|主任|组长|省长|市长|主席|部长|秘书长|委员|常委|院长|检察长|司令员|政委|负责人|厅长|局长|主委"
+)
+_CHAIN_SEGMENT_RE = re.compile(r"(?:“[^”]{0,40}”|[^，。；：])*")
+_BOUNDARY_CHARS = set("、，。；：“”‘’（）()《》 \t,;:由是为和及与")
+_HOST_RE = re.compile(rf"(?:{_TITLE_SUFFIX_RE.pattern})(?P<name>[{HAN}·]{{2,8}}?)主持")
+
+# --- speeches and slogans ----------------------------------------------------------
+_SPEECH_VERBS = "指出|强调|要求|表示|说|提出|希望|宣布|总结"
+_SPEECH_RE = re.compile(
+    rf"^(?P<who>他|她|[{HAN}·]{{2,8}}?)(?:同志)?(?:在(?:讲话|动员讲话|总结讲话|会上|会议上)(?:中|时)?|代表[{HAN}]{{2,12}}?)?"
+    rf"(?P<verb>{_SPEECH_VERBS})[，,：:]"
+)
+_SLOGAN_RE = re.compile(r"“(?P<s>[^“”\n]{2,16})”")
+_SLOGAN_EXCLUDE = {CAMPAIGN_2019, "不忘初心，牢记使命"}
+
+# --- kind: is this a province-level unit's campaign meeting? --------------------------
+_MEETING_TYPE_RE = re.compile(
+    r"主题教育.{0,12}?(?:工作会议|动员会议|动员大会|动员部署会议?|部署会议?|工作会|动员会|推进会|总结会议|总结大会|总结会)"
+)
+_ORGANISER_RE = re.compile(
+    r"^(?:中共)?(?P<unit>UNIT)(?:省委|市委|自治区党委|区党委|党委)?(?=[“\"召在主举开隆]|$)"
+)
+_NOT_PROVINCIAL_RE = re.compile(r"巡回指导组.{0,6}(?:召开|举行)|中心组|座谈会|读书班|党课|调研")
+_ORG_RE = re.compile(rf"^(?:中共)?(?P<org>[{HAN}A-Za-z0-9（）()]{{2,24}}?)(?:党委|党组)?(?:召开|举行|举办|部署|启动|开展|传达|动员|推进|学习|“)")
+
+
+@dataclass
+class _Found:
+    value: object
+    paragraph_no: int
+    start: int
+    end: int
+
+
+def extract(doc: SourceDoc, cleaned: Cleaned) -> Extraction:
+    """All facts of one document. Never raises on odd text: missing facts are None."""
+    paras = [doc.title, *cleaned.paragraphs]  # index = paragraph_no
+    full = "\n".join(paras)
+    campaign, campaign_year = detect_campaign(full)
+    unit_found = detect_unit(paras)
+    unit: Unit | None = unit_found.value if unit_found else None  # type: ignore[assignment]
+    kind = "provincial_meeting" if unit and is_provincial_meeting(paras) else "other"
+    if kind == "other":
+        unit_found, unit = None, None
+
+    ev: list[Evidence] = []
+
+    def note(field: str, found: _Found | None, value: object = None) -> None:
+        if found is not None:
+            shown = found.value if value is None else value
+            ev.append(Evidence(doc.doc_id, field, str(shown), found.paragraph_no, found.start, found.end))
+
+    dates, meeting = find_meeting_date(paras, campaign_year)
+    groups = find_groups(paras)
+    central = [g for g in groups if not g.circuit]
+    circuit = [g for g in groups if g.circuit]
+    venue = find_venue(paras, unit, meeting) if kind == "provincial_meeting" else None
+    fmt = find_format(paras)
+
+    people = find_people(doc.doc_id, paras, unit) if unit else []
+    people += [p for g in groups for p in g.people(doc.doc_id)]
+    people = _dedupe_people(people)
+
+    organisation = None if kind == "provincial_meeting" else find_organisation(doc.title)
+
+    meeting_date = meeting.value.date if meeting else None  # type: ignore[union-attr]
+    report = Report(
+        doc_id=doc.doc_id,
+        listing_no=doc.listing_no,
+        title=doc.title,
+        source_path=doc.source_path,
+        source_sha256=doc.source_sha256,
+        encoding=doc.encoding,
+        kind=kind,
+        organisation=organisation,
+        province=unit.name if unit else None,
+        province_code=unit.code if unit else None,
+        campaign=campaign,
+        meeting_date=meeting_date,
+        date_inferred=(meeting.value.inferred if meeting and meeting_date else None),  # type: ignore[union-attr]
+        time_of_day=meeting.value.time_of_day if meeting else None,  # type: ignore[union-attr]
+        venue_city=venue.value if venue else None,  # type: ignore[arg-type]
+        meeting_format=fmt.value if fmt else None,  # type: ignore[arg-type]
+        guidance_group_no=central[0].number if central else None,
+        circuit_group_no=circuit[0].number if circuit else None,
+        n_date_candidates=len(dates),
+        n_group_candidates=len({(g.number, g.circuit) for g in groups}),
+        has_images=cleaned.has_images,
+        n_images=doc.n_images,
+        n_paragraphs=len(cleaned.paragraphs),
+    )
+    note("province", unit_found, report.province)
+    note("meeting_date", meeting, report.meeting_date)
+    note("venue_city", venue)
+    note("meeting_format", fmt)
+    if central:
+        note("guidance_group_no", central[0].found, central[0].number)
+    if circuit:
+        note("circuit_group_no", circuit[0].found, circuit[0].number)
+    for p in people:
+        ev.append(Evidence(doc.doc_id, f"people.{p.role}", p.name, p.paragraph_no,
+                           *_span(paras[p.paragraph_no], p.name)))
+    return Extraction(report=report, people=people, speeches=find_speeches(doc.doc_id, paras, people),
+                      slogans=find_slogans(doc.doc_id, paras), evidence=ev)
+
+
+# ---------------------------------------------------------------------------------
+def detect_campaign(text: str) -> tuple[str | None, int | None]:
+    for name, year, pattern in _CAMPAIGNS:
+        if pattern.search(text):
+            return name, year
+    return None, None
+
+
+_UNIT_FORMS = sorted({f for u in UNITS for f in (u.name, u.short) +
+                      ((u.short + "自治区",) if u.kind == "region" else ())}, key=len, reverse=True)
+_ORGANISER_RE = re.compile(_ORGANISER_RE.pattern.replace("UNIT", "|".join(_UNIT_FORMS)))
+
+
+def detect_unit(paras: list[str]) -> _Found | None:
+    """The province-level unit that is the subject of the title or the lead sentence."""
+    for no in (0, 1):
+        if no >= len(paras):
+            break
+        text = paras[no]
+        start = 0
+        if no == 1:  # the lead usually opens with the date: "6月4日，江苏省…"
+            m = re.match(rf"^[^，。]{{0,20}}?(?:{_DATE_RE.pattern}|\d{{1,2}}日(?:上午|下午)?)[，,]?", text)
+            start = m.end() if m else 0
+        m = _ORGANISER_RE.match(text[start:].lstrip("“\"《【"))
+        if m:
+            offset = len(text[start:]) - len(text[start:].lstrip("“\"《【")) + start
+            found = find_units(m.group("unit"))
+            if found:
+                return _Found(found[0][0], no, offset + m.start("unit"), offset + m.end("unit"))
+    return None
+
+
+def is_provincial_meeting(paras: list[str]) -> bool:
+    for text in paras[:2]:
+        head = _first_sentence(text)
+        if _NOT_PROVINCIAL_RE.search(head):
+            return False
+        if _MEETING_TYPE_RE.search(head):
+            return True
+    return False
+
+
+def _first_sentence(text: str) -> str:
+    m = re.search(f"[{_SENTENCE_END}]", text)
+    return text[: m.end()] if m else text
+
+
+# ---------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class MeetingDate:
+    date: dt.date | None
+    inferred: bool
+    time_of_day: str | None
+
+
+def _sentences(text: str):
+    start = 0
+    for m in re.finditer(f"[{_SENTENCE_END}]", text):
+        yield start, text[start: m.end()]
+        start = m.end()
+    if start < len(text):
+        yield start, text[start:]
+
+
+def find_meeting_date(paras: list[str], campaign_year: int | None) -> tuple[set, _Found | None]:
+    """Distinct meeting-date candidates in the lead, and the chosen one.
+
+    A candidate is a date in a lead sentence whose own clause holds the meeting
+    verb (召开/举行) and is not about the central meeting. A date with no month
+    counts as a candidate but yields no date: a guess would be worse than NULL.
+    """
+    candidates: dict[tuple, _Found] = {}
+    for no in range(1, min(len(paras), 3)):
+        for s_start, sentence in _sentences(paras[no]):
+            matches = list(_DATE_RE.finditer(sentence)) or list(_DAY_ONLY_RE.finditer(sentence))
+            for m in matches:
+                rest = sentence[m.end():]
+                verb = _MEETING_VERB_RE.search(rest)
+                if not verb or rest[verb.end(): verb.end() + 1] == "的":
+                    continue
+                if _CENTRAL_SUBJECT_RE.match(rest) or sentence[max(0, m.start() - 1): m.start()] == "在":
+                    continue
+                month = parse_int(m.group("m")) if "m" in m.groupdict() and m.group("m") else None
+                day = parse_int(m.group("d"))
+                year = int(m.group("y")) if m.groupdict().get("y") else None
+                key = (month, day)
+                if key in candidates:
+                    continue
+                tod = m.group("tod")
+                tod = _TOD_NORMAL.get(tod, tod) if tod else None
+                date = None
+                if month and day:
+                    y = year or campaign_year
+                    try:
+                        date = dt.date(y, month, day) if y else None
+                    except ValueError:
+                        date = None
+                value = MeetingDate(date, year is None, tod)
+                candidates[key] = _Found(value, no, s_start + m.start(), s_start + m.end())
+        if candidates:
+            break
+    chosen = next(iter(candidates.values()), None)
+    return set(candidates), chosen
+
+
+def find_venue(paras: list[str], unit: Unit | None, meeting: _Found | None) -> _Found | None:
+    nos = [meeting.paragraph_no] if meeting else []
+    nos += [n for n in (0, 1, 2) if n < len(paras) and n not in nos]
+    for no in nos:
+        for m in _VENUE_RE.finditer(_first_sentence(paras[no]) if no else paras[no]):
+            city = resolve_venue(m.group("place"), unit)
+            if city:
+                return _Found(city, no, m.start("place"), m.end("place"))
+    return None
+
+
+def find_format(paras: list[str]) -> _Found | None:
+    for no in range(len(paras) - 1, 0, -1):  # the format is said in the closing paragraph
+        m = _FORMAT_RE.search(paras[no])
+        if m:
+            raw = m.group("f")
+            return _Found(_FORMAT_NORMAL.get(raw, "视频会议" if "视频" in raw else raw), no,
+                          m.start("f"), m.end("f"))
+    return None
+
+
+# ---------------------------------------------------------------------------------
+@dataclass
+class GroupMention:
+    number: int
+    circuit: bool
+    found: _Found
+    members: list[tuple[str, str, int]]  # (role, name, paragraph_no)
+
+    def people(self, doc_id: str) -> list[Person]:
+        return [Person(doc_id, name, role, no) for role, name, no in self.members]
+
+
+def find_groups(paras: list[str]) -> list[GroupMention]:
+    """Numbered central (circuit) guidance groups with the leaders named right after them."""
+    out: list[GroupMention] = []
+    for no, text in enumerate(paras):
+        for m in _GROUP_RE.finditer(text):
+            if _PROVINCIAL_BODY_RE.search(m.group("mid")):
+                continue
+            number = parse_int(m.group("n"))
+            if not number:
+                continue
+            circuit = bool(m.group("circ"))
+            out.append(GroupMention(number, circuit, _Found(number, no, m.start(), m.end()),
+                                    _group_members(text, m.end(), no)))
+    return out
+
+
+def _group_members(text: str, pos: int, no: int) -> list[tuple[str, str, int]]:
+    members = []
+    while True:
+        m = _GROUP_ROLE_RE.match(text, pos)
+        if not m:
+            break
+        name, end = name_at(text, m.end())
+        if not name:
+            break
+        role = "group_leader" if m.group("t") == "组长" else "group_deputy"
+        members.append((role, name, no))
+        skip = _AFTER_NAME_SKIP_RE.match(text[end:])
+        pos = end + (skip.end() if skip else 0)
+    return members
+
+
+# ---------------------------------------------------------------------------------
+def name_at(text: str, pos: int) -> tuple[str | None, int]:
+    """The personal name starting at ``pos``, cut before the verb that follows it."""
+    m = _NAME_RUN_RE.match(text, pos)
+    if not m:
+        return None, pos
+    run = m.group().replace("•", "·")
+    if run.startswith(_NOT_NAME_START):
+        return None, pos
+    cut = len(run)
+    for stop in _STOPS_MULTI:
+        i = run.find(stop, 2)
+        if 0 <= i < cut:
+            cut = i
+    name = run[:cut]
+    if len(name.replace("·", "")) > 4 and "·" not in name:
+        for i, ch in enumerate(name[2:], start=2):
+            if ch in _STOPS_SINGLE:
+                name = name[:i]
+                break
+    if not _valid_name(name):
+        return None, pos
+    return name, pos + len(name)
+
+
+def _valid_name(name: str) -> bool:
+    if "·" in name:
+        parts = name.split("·")
+        return all(parts) and len(name) <= 16
+    return 2 <= len(name) <= 4 and not _TITLE_SUFFIX_RE.search(name)
+
+
+def _at_boundary(text: str, pos: int, unit: Unit) -> bool:
+    if pos == 0 or text[pos - 1] in _BOUNDARY_CHARS:
+        return True
+    before = text[:pos]
+    return before.endswith((unit.name, unit.short, unit.name.removesuffix("省").removesuffix("市")))
+
+
+def _name_after_title(text: str, end: int) -> tuple[str | None, int]:
+    """Name after a title; follows a chain like 省委书记、省人大常委会主任、…组长张庆伟."""
+    if text[end: end + 1] != "、":
+        return name_at(text, end)
+    seg = _CHAIN_SEGMENT_RE.match(text, end + 1)
+    seg_end = seg.end() if seg else end + 1
+    for t in _TITLE_SUFFIX_RE.finditer(text, end + 1, seg_end):
+        name, stop = name_at(text, t.end())
+        if name:
+            return name, stop
+    return None, end
+
+
+_ROLE_RES: dict[tuple[str, str], re.Pattern] = {
+    (role, kind): re.compile("|".join(sorted(titles, key=len, reverse=True)))
+    for role, by_kind in ROLE_TITLES.items() for kind, titles in by_kind.items()
+}
+# A region's governor is often given in a chain as just 主席 (自治区党委副书记、主席…).
+_REGION_BARE_CHAIR_RE = re.compile(r"(?<=、)主席")
+
+
+def find_people(doc_id: str, paras: list[str], unit: Unit) -> list[Person]:
+    """Province-level office holders and the meeting's host."""
+    people: list[Person] = []
+    for no, text in enumerate(paras[1:], start=1):
+        for role in ROLE_TITLES:
+            patterns = [_ROLE_RES[(role, unit.kind)]]
+            if role == "governor" and unit.kind == "region":
+                patterns.append(_REGION_BARE_CHAIR_RE)
+            for pattern in patterns:
+                for m in pattern.finditer(text):
+                    if not _at_boundary(text, m.start(), unit):
+                        continue
+                    name, _ = _name_after_title(text, m.end())
+                    if name:
+                        people.append(Person(doc_id, name, role, no))
+        if no <= 3:
+            for m in _HOST_RE.finditer(text):
+                name = m.group("name")
+                if _valid_name(name) and not name.startswith(_NOT_NAME_START):
+                    people.append(Person(doc_id, name, "host", no))
+    return people
+
+
+def _dedupe_people(people: list[Person]) -> list[Person]:
+    seen, out = set(), []
+    for p in people:
+        if (p.name, p.role) not in seen:
+            seen.add((p.name, p.role))
+            out.append(p)
+    return out
+
+
+def _span(text: str, needle: str) -> tuple[int, int]:
+    i = text.find(needle)
+    return (i, i + len(needle)) if i >= 0 else (0, 0)
+
+
+# ---------------------------------------------------------------------------------
+def find_speeches(doc_id: str, paras: list[str], people: list[Person]) -> list[Speech]:
+    """One row per paragraph that opens with a speaker and a verb (王国生强调，…)."""
+    known = {p.name for p in people}
+    speeches: list[Speech] = []
+    last: str | None = None
+    for no, text in enumerate(paras[1:], start=1):
+        m = _SPEECH_RE.match(text)
+        if not m:
+            continue
+        who = m.group("who")
+        if who in ("他", "她"):
+            if not last:
+                continue
+            who = last
+        elif who not in known:
+            name, _ = name_at(who, 0)
+            if name != who:
+                continue
+        last = who
+        speeches.append(Speech(doc_id, no, who, m.group("verb"), text))
+    return speeches
+
+
+def find_slogans(doc_id: str, paras: list[str]) -> list[Slogan]:
+    counts: Counter[str] = Counter()
+    for text in paras[1:]:
+        for m in _SLOGAN_RE.finditer(text):
+            s = m.group("s").strip()
+            if s not in _SLOGAN_EXCLUDE:
+                counts[s] += 1
+    return [Slogan(doc_id, s, n) for s, n in sorted(counts.items())]
+
+
+def find_organisation(title: str) -> str | None:
+    m = _ORG_RE.match(title.lstrip("“\"《【"))
+    return m.group("org") if m else None
