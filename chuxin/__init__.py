@@ -1,0 +1,1 @@
+"""chuxin: raw theme-education meeting reports → clean, validated, queryable data."""

@@ -139,6 +139,8 @@ def parse_source(data: bytes, rel_path: str, n_images: int = 0) -> SourceDoc:
     if len(data) > MAX_BYTES:
         raise RejectedInput("ingest", f"the file is {len(data) // 2**20} MiB, larger than any article "
                                       f"({MAX_BYTES // 2**20} MiB limit); is it really one report?")
+    if b"\x00" in data[:8192] and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise RejectedInput("ingest", "the file holds binary data, not text; it is not a scraped article")
     text, encoding = decode(data)
     if "\x00" in text or _looks_binary(text):
         raise RejectedInput("ingest", "the file holds binary data, not text; it is not a scraped article")

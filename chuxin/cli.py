@@ -1,0 +1,90 @@
+"""The ``chuxin`` command line."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+# Offline by default: no telemetry, no analytics, whatever the user's shell says.
+OFFLINE_ENV = {
+    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    "DO_NOT_TRACK": "1",
+    "GX_ANALYTICS_ENABLED": "false",
+    "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "60",
+    "TQDM_DISABLE": "1",  # GX's metric progress bars
+}
+
+# Further subcommands live in their own modules, each with ``register(subparsers)``.
+COMMAND_MODULES = ("chuxin.cmd_evaluate", "chuxin.cmd_synth", "chuxin.cmd_query", "chuxin.cmd_report")
+
+
+def set_offline_env() -> None:
+    for key, value in OFFLINE_ENV.items():
+        os.environ.setdefault(key, value)
+
+
+def _run(args: argparse.Namespace) -> int:
+    from prefect.states import State
+
+    from flows.etl import chuxin_etl
+
+    state: State = chuxin_etl(raw_dir=args.raw_dir, data_dir=args.data_dir, prune=args.prune,
+                              strict=args.strict, batch_size=args.batch_size, workers=args.workers,
+                              dask_address=args.dask_address, follow_symlinks=args.follow_symlinks,
+                              lock_timeout=args.lock_timeout, return_state=True)
+    if state.is_failed():
+        print(f"chuxin: run failed: {state.message}", file=sys.stderr)
+        return 1
+    summary = state.result()
+    plan, counts = summary["plan"], summary["counts"]
+    failed = [o for o in summary["outcomes"] if not o["success"]]
+    print(f"run {summary['run_id']}: {plan['seen']} files seen ({plan['new']} new, {plan['changed']} changed, "
+          f"{plan['unchanged']} unchanged, {plan['removed']} removed); {counts['loaded']} loaded, "
+          f"{counts['quarantined']} quarantined")
+    print(f"warehouse: {os.path.join(args.data_dir, 'warehouse.duckdb')} — "
+          + ", ".join(f"{k} {v}" for k, v in counts["rows"].items()))
+    print(f"expectations: {len(summary['outcomes']) - len(failed)} passed, {len(failed)} failed"
+          + "".join(f"\n  FAILED {o['suite']}.{o['expectation']} ({o['severity']}): {o['n_failed']} rows"
+                    for o in failed))
+    for q in summary["quarantine"]:
+        print(f"  quarantined {q['source_path']} ({q['stage']}): {q['reason']}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="chuxin", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run", help="run the ETL flow once (Prefect flow chuxin-etl)")
+    run.add_argument("--raw-dir", default="data/raw", help="folder of raw report files (default: data/raw)")
+    run.add_argument("--data-dir", default="data", help="folder for the warehouse and outputs (default: data)")
+    run.add_argument("--prune", action="store_true", help="drop rows of files no longer in the raw dir")
+    run.add_argument("--strict", action="store_true", help="fail the run if a critical expectation fails")
+    run.add_argument("--batch-size", type=int, default=500, help="documents per extraction task")
+    run.add_argument("--workers", type=int, default=0, help="extraction processes (default: one per core)")
+    run.add_argument("--dask-address", default=None, help="run extraction on this Dask scheduler (tcp://host:port)")
+    run.add_argument("--follow-symlinks", action="store_true", help="read files behind symbolic links")
+    run.add_argument("--lock-timeout", type=float, default=60.0,
+                     help="seconds to wait for another run on the same data dir (default: 60)")
+    run.set_defaults(func=_run)
+    import importlib
+
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+            continue
+        module.register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    set_offline_env()
+    args = build_parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

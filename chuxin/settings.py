@@ -1,0 +1,57 @@
+"""The one settings object: built once from CLI flags or flow parameters, passed down."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Settings:
+    raw_dir: Path = Path("data/raw")
+    data_dir: Path = Path("data")
+    batch_size: int = 500  # documents per task run: Prefect costs milliseconds per task
+    workers: int = 0  # extraction processes; 0 = one per core
+    prune: bool = False  # drop rows of files that left the raw dir
+    strict: bool = False  # fail the run when a critical expectation fails
+    follow_symlinks: bool = False
+    lock_timeout: float = 60.0  # seconds a run waits for another run to finish
+    dask_address: str | None = None
+
+    @property
+    def warehouse(self) -> Path:
+        return self.data_dir / "warehouse.duckdb"
+
+    @property
+    def building(self) -> Path:
+        """Where a run builds the next warehouse before publishing it by rename."""
+        return self.data_dir / ".warehouse.building.duckdb"
+
+    @property
+    def lock_file(self) -> Path:
+        return self.data_dir / ".chuxin.lock"
+
+    def staging(self, run_id: str) -> Path:
+        return self.data_dir / "staging" / run_id
+
+    @property
+    def parquet_dir(self) -> Path:
+        return self.data_dir / "parquet"
+
+    @property
+    def dq_dir(self) -> Path:
+        return self.data_dir / "dq"
+
+    @property
+    def n_workers(self) -> int:
+        return self.workers or max(1, os.cpu_count() or 1)
+
+    @classmethod
+    def build(cls, **overrides) -> "Settings":
+        """Settings from keyword overrides, ignoring Nones (unset CLI flags)."""
+        clean = {k: v for k, v in overrides.items() if v is not None}
+        for key in ("raw_dir", "data_dir"):
+            if key in clean:
+                clean[key] = Path(clean[key])
+        return cls(**clean)

@@ -1,0 +1,134 @@
+"""The ``chuxin-etl`` flow: raw reports → Parquet → DuckDB → expectations.
+
+The outer flow plans the run, hands extraction batches to a subflow whose task
+runner is chosen at run time (in-process, a local process pool, or an existing
+Dask cluster), then loads, validates and publishes the warehouse.
+"""
+
+from __future__ import annotations
+
+import shutil
+import uuid
+
+from prefect import flow, get_run_logger
+from prefect.artifacts import create_markdown_artifact, create_progress_artifact, create_table_artifact, \
+    update_progress_artifact
+from prefect.context import get_run_context
+from prefect.states import Failed
+from prefect.task_runners import ProcessPoolTaskRunner, ThreadPoolTaskRunner
+
+from chuxin.settings import Settings
+from tasks import warehouse
+from tasks.process import BatchResult
+from tasks.steps import Plan, extract_batch, load_validate_publish, plan_run
+
+
+@flow(name="chuxin-extract")
+def extract_batches(raw_dir: str, batches: list[list[str]], out_dir: str) -> list[BatchResult]:
+    progress = create_progress_artifact(progress=0.0, description="extraction batches done (%)")
+    futures = [extract_batch.submit(raw_dir, batch, out_dir, i) for i, batch in enumerate(batches)]
+    results = []
+    for done, fut in enumerate(futures, start=1):
+        results.append(fut.result())
+        update_progress_artifact(progress, progress=100.0 * done / len(futures))
+    return results
+
+
+def _task_runner(settings: Settings, n_batches: int):
+    if settings.dask_address:
+        from prefect_dask import DaskTaskRunner
+
+        return DaskTaskRunner(address=settings.dask_address)
+    if n_batches > 1 and settings.n_workers > 1:
+        return ProcessPoolTaskRunner(max_workers=min(settings.n_workers, n_batches))
+    return ThreadPoolTaskRunner(max_workers=1)  # one batch: starting processes would cost more
+
+
+@flow(name="chuxin-etl")
+def chuxin_etl(raw_dir: str = "data/raw", data_dir: str = "data", prune: bool = False, strict: bool = False,
+               batch_size: int = 500, workers: int = 0, dask_address: str | None = None,
+               follow_symlinks: bool = False, lock_timeout: float = 60.0) -> dict:
+    """Run the pipeline once. Returns the run summary (also stored in the ``runs`` table)."""
+    settings = Settings.build(raw_dir=raw_dir, data_dir=data_dir, prune=prune, strict=strict,
+                              batch_size=batch_size, workers=workers, dask_address=dask_address,
+                              follow_symlinks=follow_symlinks, lock_timeout=lock_timeout)
+    logger = get_run_logger()
+    if not settings.raw_dir.is_dir():
+        # An expected condition: a clear message and a Failed state, not a traceback.
+        return Failed(message=f"raw directory {settings.raw_dir} does not exist or is not a directory")
+    flow_run = get_run_context().flow_run
+    run_id = f"{warehouse.now():%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
+    meta = {"run_id": run_id, "flow_run_id": str(flow_run.id) if flow_run else None,
+            "started_at": warehouse.now(), "raw_dir": str(settings.raw_dir)}
+    try:
+        summary = _locked_run(settings, run_id, meta)
+    except warehouse.LockTimeout as exc:
+        return Failed(message=str(exc))
+    _artifacts(summary)
+    failed = [o for o in summary["outcomes"] if not o["success"]]
+    for o in failed:
+        docs = ", ".join(sorted({str(d) for d, _ in o["failures"]})[:5])
+        logger.warning("expectation %s/%s (%s) failed on %d rows: %s", o["suite"], o["expectation"],
+                       o["severity"], o["n_failed"], docs)
+    if summary["outcome"] == "failed_dq":
+        n = sum(1 for o in failed if o["severity"] == "critical")
+        return Failed(message=f"{n} critical expectations failed (--strict); the data were loaded and the "
+                              f"failures are in the dq_failures table", data=summary)
+    return summary
+
+
+def _locked_run(settings: Settings, run_id: str, meta: dict) -> dict:
+    logger = get_run_logger()
+    with warehouse.writer_lock(settings.lock_file, settings.lock_timeout):
+        plan: Plan = plan_run(settings, run_id)
+        logger.info("%d files seen: %d new, %d changed, %d unchanged, %d removed from the raw dir",
+                    plan.n_seen, len(plan.new), len(plan.changed), plan.unchanged, len(plan.removed))
+        if plan.removed and not settings.prune:
+            logger.info("rows of %d removed files are kept; run with --prune to drop them", len(plan.removed))
+        staging = settings.staging(run_id)
+        batches = plan.batches(settings.batch_size)
+        try:
+            results: list[BatchResult] = []
+            if batches:
+                runner = _task_runner(settings, len(batches))
+                results = extract_batches.with_options(task_runner=runner)(
+                    str(settings.raw_dir), batches, str(staging))
+            elif not (plan.skipped or (settings.prune and plan.removed)):
+                logger.info("nothing new or changed: the warehouse is up to date")
+            summary = load_validate_publish(settings, plan, results, meta)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+    summary["plan"] = {"seen": plan.n_seen, "new": len(plan.new), "changed": len(plan.changed),
+                       "unchanged": plan.unchanged, "removed": len(plan.removed)}
+    summary["run_id"] = run_id
+    return summary
+
+
+def _artifacts(summary: dict) -> None:
+    plan, counts = summary["plan"], summary["counts"]
+    failed = [o for o in summary["outcomes"] if not o["success"]]
+    lines = [
+        f"# chuxin run {summary['run_id']}",
+        "",
+        "| files seen | new | changed | unchanged | removed | loaded | quarantined | expectations passed | failed |",
+        "|---|---|---|---|---|---|---|---|---|",
+        f"| {plan['seen']} | {plan['new']} | {plan['changed']} | {plan['unchanged']} | {plan['removed']} | "
+        f"{counts['loaded']} | {counts['quarantined']} | {len(summary['outcomes']) - len(failed)} | {len(failed)} |",
+        "",
+    ]
+    if failed:
+        lines += ["## Failed expectations", ""]
+        for o in failed:
+            docs = ", ".join(sorted({str(d) for d, _ in o["failures"]}))
+            lines.append(f"- **{o['suite']}.{o['expectation']}** ({o['severity']}): {o['n_failed']} rows — {docs}")
+    if summary["quarantine"]:
+        lines += ["", "## Quarantined this run", ""]
+        lines += [f"- `{q['source_path']}` ({q['stage']}): {q['reason']}" for q in summary["quarantine"]]
+    create_markdown_artifact(markdown="\n".join(lines), key="chuxin-run-summary",
+                             description="what this run did")
+    create_table_artifact(
+        key="chuxin-data-quality",
+        table=[{"suite": o["suite"], "expectation": o["expectation"], "severity": o["severity"],
+                "success": o["success"], "checked": o["n_checked"], "failed": o["n_failed"]}
+               for o in summary["outcomes"]],
+        description="expectation results of this run")

@@ -1,0 +1,85 @@
+"""Table schemas, declared once as pyarrow schemas; DuckDB DDL is derived from them.
+
+Extra tables may be added freely; the names and meanings of the contract columns
+(README, "Data dictionary") are fixed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Iterable
+
+import pyarrow as pa
+
+from tasks import records
+
+REPORTS = pa.schema([
+    ("doc_id", pa.string()),
+    ("listing_no", pa.int32()),
+    ("title", pa.string()),
+    ("source_path", pa.string()),
+    ("source_sha256", pa.string()),
+    ("encoding", pa.string()),
+    ("kind", pa.string()),
+    ("organisation", pa.string()),
+    ("province", pa.string()),
+    ("province_code", pa.string()),
+    ("campaign", pa.string()),
+    ("meeting_date", pa.date32()),
+    ("date_inferred", pa.bool_()),
+    ("time_of_day", pa.string()),
+    ("venue_city", pa.string()),
+    ("meeting_format", pa.string()),
+    ("guidance_group_no", pa.int32()),
+    ("circuit_group_no", pa.int32()),
+    ("n_date_candidates", pa.int32()),
+    ("n_group_candidates", pa.int32()),
+    ("has_images", pa.bool_()),
+    ("n_images", pa.int32()),
+    ("n_paragraphs", pa.int32()),
+])
+
+PEOPLE = pa.schema([("doc_id", pa.string()), ("name", pa.string()), ("role", pa.string()),
+                    ("paragraph_no", pa.int32())])
+SPEECHES = pa.schema([("doc_id", pa.string()), ("paragraph_no", pa.int32()), ("speaker", pa.string()),
+                      ("verb", pa.string()), ("text", pa.string())])
+SLOGANS = pa.schema([("doc_id", pa.string()), ("slogan", pa.string()), ("n", pa.int32())])
+EVIDENCE = pa.schema([("doc_id", pa.string()), ("field", pa.string()), ("value", pa.string()),
+                      ("paragraph_no", pa.int32()), ("start", pa.int32()), ("end", pa.int32())])
+QUARANTINE = pa.schema([("source_path", pa.string()), ("doc_id", pa.string()),
+                        ("source_sha256", pa.string()), ("stage", pa.string()), ("reason", pa.string())])
+
+# Tables produced per document by extraction, keyed by doc_id, with their record types.
+DOC_TABLES: dict[str, tuple[pa.Schema, type]] = {
+    "reports": (REPORTS, records.Report),
+    "people": (PEOPLE, records.Person),
+    "speeches": (SPEECHES, records.Speech),
+    "slogans": (SLOGANS, records.Slogan),
+    "evidence": (EVIDENCE, records.Evidence),
+}
+ALL_TABLES: dict[str, pa.Schema] = {**{k: v[0] for k, v in DOC_TABLES.items()}, "quarantine": QUARANTINE}
+
+_DUCKDB_TYPES = {
+    pa.string(): "VARCHAR", pa.int32(): "INTEGER", pa.int64(): "BIGINT", pa.bool_(): "BOOLEAN",
+    pa.date32(): "DATE", pa.float64(): "DOUBLE", pa.timestamp("us", tz="UTC"): "TIMESTAMPTZ",
+}
+
+
+def duckdb_type(t: pa.DataType) -> str:
+    return _DUCKDB_TYPES[t]
+
+
+def ddl(name: str, schema: pa.Schema) -> str:
+    cols = ", ".join(f'"{f.name}" {duckdb_type(f.type)}' for f in schema)
+    return f"CREATE TABLE IF NOT EXISTS {name} ({cols})"
+
+
+def to_table(rows: Iterable[object], schema: pa.Schema) -> pa.Table:
+    """Dataclass records → Arrow table with exactly ``schema`` (types enforced, no inference)."""
+    names = schema.names
+    cols: dict[str, list] = {n: [] for n in names}
+    for row in rows:
+        d = dataclasses.asdict(row)  # type: ignore[call-overload]
+        for n in names:
+            cols[n].append(d[n])
+    return pa.table({n: pa.array(cols[n], type=schema.field(n).type) for n in names}, schema=schema)

@@ -1,0 +1,168 @@
+"""Prefect tasks: thin wrappers that do I/O and call the pure modules.
+
+Tasks work on batches of documents, never one task per file: Prefect costs
+milliseconds per task run, extraction costs a fraction of one per document.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from prefect import task
+from prefect.logging import get_run_logger
+
+from chuxin.settings import Settings
+from tasks import warehouse
+from tasks.ingest import doc_id_for, list_files
+from tasks.process import BatchResult, process_batch
+from tasks.validate import ExpectationOutcome, load_suites, run_suites
+
+# Transient I/O (NFS hiccups, a file briefly locked) is retried; extraction is
+# deterministic, and its errors become quarantine rows instead of exceptions.
+IO_RETRIES = dict(retries=2, retry_delay_seconds=[1, 5])
+
+
+@dataclass
+class Plan:
+    run_id: str
+    n_seen: int
+    new: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    removed: list[str] = field(default_factory=list)
+    skipped: list[dict] = field(default_factory=list)  # listing-stage quarantine rows
+    stats: dict[str, tuple[int, int]] = field(default_factory=dict)  # path -> (size, mtime_ns)
+
+    @property
+    def to_process(self) -> list[str]:
+        return self.new + self.changed
+
+    def batches(self, size: int) -> list[list[str]]:
+        todo = self.to_process
+        return [todo[i: i + size] for i in range(0, len(todo), size)]
+
+
+@task(name="plan-run", **IO_RETRIES)
+def plan_run(settings: Settings, run_id: str) -> Plan:
+    """List the raw dir and compare with what the warehouse already holds.
+
+    A file is unchanged when its size and mtime match the last run (like rsync);
+    otherwise its SHA-256 decides, so a touched but identical file is not redone.
+    """
+    if not settings.raw_dir.is_dir():
+        raise FileNotFoundError(f"raw directory {settings.raw_dir} does not exist")
+    listing = list_files(settings.raw_dir, settings.follow_symlinks)
+    known: dict[str, warehouse.KnownSource] = {}
+    if settings.warehouse.exists():
+        con = warehouse.connect(settings.warehouse, read_only=True)
+        try:
+            if con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name='sources'").fetchone()[0]:
+                known = warehouse.known_sources(con)
+        finally:
+            con.close()
+    plan = Plan(run_id=run_id, n_seen=len(listing.files))
+    import hashlib
+
+    for rel in listing.files:
+        path = _fs_path(settings.raw_dir, rel)
+        try:
+            st = path.stat()
+        except OSError:
+            plan.new.append(rel)  # let processing report it with a proper reason
+            continue
+        plan.stats[rel] = (st.st_size, st.st_mtime_ns)
+        old = known.get(rel)
+        if old is None:
+            plan.new.append(rel)
+        elif (old.size, old.mtime_ns) == (st.st_size, st.st_mtime_ns):
+            plan.unchanged += 1
+        else:
+            try:
+                digest = hashlib.sha256(path.read_bytes()).hexdigest()
+            except OSError:
+                digest = None
+            if digest is not None and digest == old.sha256 and old.status == "loaded":
+                plan.unchanged += 1
+            else:
+                plan.changed.append(rel)
+    seen = set(listing.files) | {rel for rel, _ in listing.skipped}
+    plan.removed = sorted(p for p in known if p not in seen)
+    plan.skipped = [{"source_path": rel, "doc_id": doc_id_for(rel), "sha256": None, "stage": "list",
+                     "reason": reason, "status": "quarantined"} for rel, reason in listing.skipped]
+    return plan
+
+
+def _fs_path(raw_dir: Path, rel: str) -> Path:
+    from tasks.ingest import _path_from_escaped
+
+    return _path_from_escaped(raw_dir, rel) if "\\x" in rel else raw_dir / rel
+
+
+@task(name="extract-batch", **IO_RETRIES)
+def extract_batch(raw_dir: str, rel_paths: list[str], out_dir: str, batch_no: int) -> BatchResult:
+    return process_batch(raw_dir, rel_paths, out_dir, batch_no)
+
+
+@task(name="load-validate-publish")
+def load_validate_publish(settings: Settings, plan: Plan, results: list[BatchResult],
+                          run_meta: dict) -> dict:
+    """Load every batch into a copy of the warehouse, validate it, and publish it atomically."""
+    logger = get_run_logger()
+    parts: dict[str, list[str]] = {}
+    processed: list[dict] = []
+    for res in results:
+        for name, path in res.parts.items():
+            parts.setdefault(name, []).append(path)
+    loaded_docs = {d for res in results for d in res.doc_ids}
+    for res in results:
+        for rel in res.source_paths:
+            size, mtime = plan.stats.get(rel, (None, None))
+            processed.append({"source_path": rel, "doc_id": doc_id_for(rel), "sha256": res.sha256.get(rel),
+                              "size": size, "mtime_ns": mtime,
+                              "status": "loaded" if doc_id_for(rel) in loaded_docs else "quarantined"})
+    prune = plan.removed if settings.prune else []
+    con = warehouse.start_building(settings.warehouse, settings.building)
+    try:
+        counts = warehouse.load_run(con, plan.run_id, parts, processed, plan.skipped, prune)
+        outcomes = validate_connection(con, plan.run_id)
+        n_failures = sum(len(o.failures) or o.n_failed for o in outcomes if not o.success)
+        warehouse.write_dq(con, plan.run_id, outcomes)
+        critical = [o for o in outcomes if not o.success and o.severity == "critical"]
+        outcome = "completed" if not (settings.strict and critical) else "failed_dq"
+        warehouse.record_run(con, {**run_meta, "n_seen": plan.n_seen, "n_new": len(plan.new),
+                                   "n_changed": len(plan.changed), "n_unchanged": plan.unchanged,
+                                   "n_removed": len(plan.removed), "n_pruned": counts.pruned,
+                                   "n_loaded": counts.loaded, "n_quarantined": counts.quarantined,
+                                   "n_dq_failures": n_failures, "outcome": outcome,
+                                   "finished_at": warehouse.now()})
+        quarantine = con.execute(
+            "SELECT source_path, stage, reason FROM quarantine WHERE run_id = ? ORDER BY source_path",
+            [plan.run_id]).fetchall()
+        warehouse.publish(con, settings.building, settings.warehouse)
+    except BaseException:
+        try:
+            con.close()
+        finally:
+            settings.building.unlink(missing_ok=True)
+        raise
+    _write_dq_json(settings, plan.run_id, outcomes)
+    for path, stage, reason in quarantine:
+        logger.warning("quarantined %s at %s: %s", path, stage, reason)
+    return {"counts": asdict(counts), "outcomes": [asdict(o) for o in outcomes], "outcome": outcome,
+            "quarantine": [{"source_path": p, "stage": s, "reason": r} for p, s, r in quarantine]}
+
+
+def validate_connection(con, run_id: str) -> list[ExpectationOutcome]:
+    frames = {name: con.execute(sql).df() for name, sql in warehouse.DQ_DATASETS.items()}
+    return run_suites(load_suites(), frames)
+
+
+def _write_dq_json(settings: Settings, run_id: str, outcomes: list[ExpectationOutcome]) -> None:
+    settings.dq_dir.mkdir(parents=True, exist_ok=True)
+    path = settings.dq_dir / f"{run_id}.json"
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps([asdict(o) for o in outcomes], ensure_ascii=False, indent=1), encoding="utf-8")
+    os.replace(tmp, path)

@@ -1,0 +1,239 @@
+"""The DuckDB warehouse: one writer at a time, built beside the live file, published by rename.
+
+Why this shape:
+- DuckDB allows one writing process per file, and an analyst's open read-only
+  session in another process makes an in-place write fail at once. So a run
+  never writes the live ``warehouse.duckdb``: it copies it to a building file,
+  loads and validates there, and publishes with an atomic ``os.replace``.
+  Analysts keep reading the old snapshot until they reconnect, and never see a
+  half-loaded run.
+- Two runs against one data dir are serialised by an exclusive ``flock`` on a
+  lock file; the kernel drops it when the holder dies, so a killed run leaves no
+  stale lock.
+- A run killed before the rename leaves the live warehouse untouched; the next
+  run discards the stale building file and starts again from the live one.
+"""
+
+from __future__ import annotations
+
+import errno
+import fcntl
+import os
+import shutil
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from tasks import schema
+
+EXTRA_TABLES = {
+    "sources": """CREATE TABLE IF NOT EXISTS sources (
+        source_path VARCHAR PRIMARY KEY, doc_id VARCHAR, source_sha256 VARCHAR,
+        size BIGINT, mtime_ns BIGINT, status VARCHAR, run_id VARCHAR)""",
+    "runs": """CREATE TABLE IF NOT EXISTS runs (
+        run_id VARCHAR, flow_run_id VARCHAR, started_at TIMESTAMPTZ, finished_at TIMESTAMPTZ,
+        raw_dir VARCHAR, n_seen INTEGER, n_new INTEGER, n_changed INTEGER, n_unchanged INTEGER,
+        n_removed INTEGER, n_pruned INTEGER, n_loaded INTEGER, n_quarantined INTEGER,
+        n_dq_failures INTEGER, outcome VARCHAR)""",
+    "dq_results": """CREATE TABLE IF NOT EXISTS dq_results (
+        run_id VARCHAR, suite VARCHAR, expectation VARCHAR, severity VARCHAR, success BOOLEAN,
+        n_checked INTEGER, n_failed INTEGER, description VARCHAR)""",
+    "dq_failures": """CREATE TABLE IF NOT EXISTS dq_failures (
+        doc_id VARCHAR, expectation VARCHAR, severity VARCHAR, observed VARCHAR, suite VARCHAR,
+        run_id VARCHAR)""",
+}
+
+
+class LockTimeout(RuntimeError):
+    pass
+
+
+@contextmanager
+def writer_lock(lock_file: Path, timeout: float):
+    """Hold the data dir's exclusive writer lock, waiting up to ``timeout`` seconds."""
+    lock_file.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(lock_file, os.O_RDWR | os.O_CREAT, 0o644)
+    deadline = time.monotonic() + timeout
+    try:
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except OSError as exc:
+                if exc.errno not in (errno.EAGAIN, errno.EACCES):
+                    raise
+                if time.monotonic() >= deadline:
+                    holder = os.pread(fd, 200, 0).decode(errors="replace").strip() or "another process"
+                    raise LockTimeout(
+                        f"another chuxin run is writing to {lock_file.parent} ({holder}); "
+                        f"waited {timeout:.0f} s. Try again when it has finished.") from None
+                time.sleep(0.5)
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"pid {os.getpid()} since {time.strftime('%Y-%m-%d %H:%M:%S')}".encode(), 0)
+        yield
+    finally:
+        os.close(fd)  # closing releases the flock
+
+
+def _ddl_statements() -> list[str]:
+    stmts = [schema.ddl(name, schema.ALL_TABLES[name]) for name in schema.DOC_TABLES]
+    stmts.append(schema.ddl("quarantine", schema.QUARANTINE).removesuffix(")") + ", run_id VARCHAR)")
+    stmts.extend(EXTRA_TABLES.values())
+    return stmts
+
+
+def connect(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    return duckdb.connect(str(path), read_only=read_only, config={"enable_external_access": True})
+
+
+def start_building(live: Path, building: Path) -> duckdb.DuckDBPyConnection:
+    """Copy the live warehouse to the building path (or create it) and ensure the tables."""
+    for stale in (building, building.with_name(building.name + ".wal")):
+        stale.unlink(missing_ok=True)
+    building.parent.mkdir(parents=True, exist_ok=True)
+    if live.exists():
+        shutil.copyfile(live, building)
+    con = connect(building)
+    for stmt in _ddl_statements():
+        con.execute(stmt)
+    return con
+
+
+def publish(con: duckdb.DuckDBPyConnection, building: Path, live: Path) -> None:
+    """Checkpoint, close and atomically replace the live warehouse."""
+    con.execute("CHECKPOINT")
+    con.close()
+    with open(building, "rb") as fh:
+        os.fsync(fh.fileno())
+    os.replace(building, live)
+    dir_fd = os.open(live.parent, os.O_RDONLY)
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)
+
+
+@dataclass
+class KnownSource:
+    doc_id: str
+    sha256: str | None
+    size: int
+    mtime_ns: int
+    status: str
+
+
+def known_sources(con: duckdb.DuckDBPyConnection) -> dict[str, KnownSource]:
+    rows = con.execute("SELECT source_path, doc_id, source_sha256, size, mtime_ns, status FROM sources").fetchall()
+    return {r[0]: KnownSource(r[1], r[2], r[3], r[4], r[5]) for r in rows}
+
+
+@dataclass
+class LoadCounts:
+    loaded: int = 0
+    quarantined: int = 0
+    pruned: int = 0
+    rows: dict[str, int] = field(default_factory=dict)
+
+
+def load_run(con: duckdb.DuckDBPyConnection, run_id: str, parts: dict[str, list[str]],
+             processed: list[dict], listing_quarantine: list[dict], prune_paths: list[str]) -> LoadCounts:
+    """Replace the rows of every processed file, in one transaction.
+
+    ``processed``: one dict per file read this run (source_path, doc_id, sha256,
+    size, mtime_ns, status). Re-running with the same input leaves the same rows:
+    each file's old rows are deleted before its new rows go in.
+    """
+    counts = LoadCounts()
+    con.execute("BEGIN TRANSACTION")
+    try:
+        touched = pa.table({
+            "source_path": pa.array([p["source_path"] for p in processed + listing_quarantine]
+                                    + prune_paths, pa.string()),
+        })
+        con.register("_touched", touched)
+        con.execute("""CREATE TEMP TABLE _touched_docs AS
+            SELECT DISTINCT s.doc_id FROM sources s JOIN _touched t USING (source_path)""")
+        for name in schema.DOC_TABLES:
+            con.execute(f"DELETE FROM {name} WHERE doc_id IN (SELECT doc_id FROM _touched_docs)")
+        con.execute("DELETE FROM quarantine WHERE source_path IN (SELECT source_path FROM _touched)")
+        con.execute("DELETE FROM sources WHERE source_path IN (SELECT source_path FROM _touched)")
+        for name in schema.ALL_TABLES:
+            files = parts.get(name) or []
+            if not files:
+                continue
+            if name == "quarantine":
+                con.execute("INSERT INTO quarantine SELECT *, ? FROM read_parquet(?)", [run_id, files])
+            else:
+                # Staged rows whose doc_id is already present came from another file with the
+                # same doc_id; they were refused at planning, so this only guards re-entry.
+                con.execute(f"INSERT INTO {name} SELECT * FROM read_parquet(?)", [files])
+        if listing_quarantine:
+            con.executemany("INSERT INTO quarantine VALUES (?, ?, ?, ?, ?, ?)",
+                            [[q["source_path"], q.get("doc_id"), q.get("sha256"), q["stage"], q["reason"], run_id]
+                             for q in listing_quarantine])
+        rows = [[p["source_path"], p["doc_id"], p.get("sha256"), p.get("size"), p.get("mtime_ns"),
+                 p["status"], run_id] for p in processed + listing_quarantine]
+        if rows:
+            con.executemany("INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+        con.execute("DROP TABLE _touched_docs")
+        con.unregister("_touched")
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    counts.loaded = sum(1 for p in processed if p["status"] == "loaded")
+    counts.quarantined = len(processed) + len(listing_quarantine) - counts.loaded
+    counts.pruned = len(prune_paths)
+    counts.rows = {name: con.execute(f"SELECT count(*) FROM {name}").fetchone()[0] for name in schema.ALL_TABLES}
+    return counts
+
+
+def record_run(con: duckdb.DuckDBPyConnection, row: dict) -> None:
+    cols = ["run_id", "flow_run_id", "started_at", "finished_at", "raw_dir", "n_seen", "n_new", "n_changed",
+            "n_unchanged", "n_removed", "n_pruned", "n_loaded", "n_quarantined", "n_dq_failures", "outcome"]
+    con.execute(f"INSERT INTO runs ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
+                [row.get(c) for c in cols])
+
+
+# What each expectation suite validates (suite "dataset" → SQL over the building warehouse).
+DQ_DATASETS = {
+    "reports": """
+        SELECT r.*, coalesce(ps.n, 0) AS n_party_secretary
+        FROM reports r
+        LEFT JOIN (SELECT doc_id, count(DISTINCT name) AS n FROM people
+                   WHERE role = 'party_secretary' GROUP BY doc_id) ps USING (doc_id)
+        ORDER BY r.doc_id""",
+    "people": "SELECT * FROM people ORDER BY doc_id, role, name",
+}
+
+
+def now():
+    import datetime as dt
+
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def write_dq(con: duckdb.DuckDBPyConnection, run_id: str, outcomes) -> None:
+    """Record this run's expectation results; dq_failures always shows the current state."""
+    con.execute("BEGIN TRANSACTION")
+    if outcomes:
+        con.executemany("INSERT INTO dq_results VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                        [[run_id, o.suite, o.expectation, o.severity, o.success, o.n_checked, o.n_failed,
+                          o.description + (f" (not evaluated: {o.error})" if o.error else "")]
+                         for o in outcomes])
+    con.execute("DELETE FROM dq_failures")
+    rows = []
+    for o in outcomes:
+        if o.success:
+            continue
+        if o.failures:
+            rows += [[doc_id, o.expectation, o.severity, observed, o.suite, run_id] for doc_id, observed in o.failures]
+        else:  # a table-level failure or an evaluation error: no single document to blame
+            rows.append([None, o.expectation, o.severity, o.error or f"{o.n_failed} rows failed", o.suite, run_id])
+    if rows:
+        con.executemany("INSERT INTO dq_failures VALUES (?, ?, ?, ?, ?, ?)", rows)
+    con.execute("COMMIT")
