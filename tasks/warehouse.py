@@ -48,6 +48,9 @@ EXTRA_TABLES = {
 }
 
 
+VIEWS_SQL = Path(__file__).with_name("views.sql")
+
+
 class LockTimeout(RuntimeError):
     pass
 
@@ -100,6 +103,8 @@ def start_building(live: Path, building: Path) -> duckdb.DuckDBPyConnection:
     con = connect(building)
     for stmt in _ddl_statements():
         con.execute(stmt)
+    if VIEWS_SQL.exists():  # analysis views; CREATE OR REPLACE, so re-running is harmless
+        con.execute(VIEWS_SQL.read_text(encoding="utf-8"))
     return con
 
 
