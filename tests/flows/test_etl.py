@@ -1,0 +1,102 @@
+"""The chuxin-etl flow end to end against a real Prefect API, DuckDB file and GX validation."""
+
+from __future__ import annotations
+
+import duckdb
+import pytest
+
+from flows.etl import chuxin_etl
+
+pytestmark = pytest.mark.integration
+
+TABLES = ["reports", "people", "speeches", "slogans", "evidence", "quarantine", "sources"]
+
+
+def counts(data_dir) -> dict[str, int]:
+    con = duckdb.connect(str(data_dir / "warehouse.duckdb"), read_only=True)
+    try:
+        return {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in TABLES}
+    finally:
+        con.close()
+
+
+def query(data_dir, sql, params=None):
+    con = duckdb.connect(str(data_dir / "warehouse.duckdb"), read_only=True)
+    try:
+        return con.execute(sql, params or []).fetchall()
+    finally:
+        con.close()
+
+
+def test_samples_load_with_contract_types_and_values(prefect_api, raw_dir, tmp_path):
+    data = tmp_path / "data"
+    summary = chuxin_etl(raw_dir=str(raw_dir), data_dir=str(data))
+    assert summary["counts"]["loaded"] == 5 and summary["counts"]["quarantined"] == 0
+    types = dict(query(data, "SELECT column_name, data_type FROM information_schema.columns "
+                             "WHERE table_name = 'reports'"))
+    assert types["meeting_date"] == "DATE" and types["guidance_group_no"] == "INTEGER"
+    assert types["listing_no"] == "INTEGER" and types["has_images"] == "BOOLEAN"
+    rows = query(data, "SELECT listing_no, province, meeting_date::VARCHAR, venue_city, guidance_group_no "
+                       "FROM reports ORDER BY listing_no")
+    assert rows == [(227, "河南省", "2019-06-06", None, 1), (230, "山西省", "2019-06-06", "太原市", 8),
+                    (273, "江苏省", "2019-06-04", "南京市", 3), (274, "黑龙江省", "2019-06-04", "哈尔滨市", 7),
+                    (306, "吉林省", "2019-06-03", "长春市", 7)]
+    hosts = query(data, "SELECT r.listing_no, p.name FROM people p JOIN reports r USING (doc_id) "
+                        "WHERE role = 'host' ORDER BY 1")
+    assert hosts == [(227, "陈润儿"), (230, "林武"), (273, "吴政隆"), (274, "陈海波"), (306, "景俊海")]
+    assert query(data, "SELECT count(*) FROM dq_failures") == [(0,)]
+    assert query(data, "SELECT outcome, n_loaded FROM runs") == [("completed", 5)]
+    assert (data / "dq" / f"{summary['run_id']}.json").exists()
+
+
+def test_rerun_is_idempotent_and_a_noop(prefect_api, raw_dir, tmp_path):
+    data = tmp_path / "data"
+    chuxin_etl(raw_dir=str(raw_dir), data_dir=str(data))
+    first = counts(data)
+    second_summary = chuxin_etl(raw_dir=str(raw_dir), data_dir=str(data))
+    assert counts(data) == first
+    assert second_summary["plan"] == {"seen": 5, "new": 0, "changed": 0, "unchanged": 5, "removed": 0}
+    # Touching a file without changing it is recognised by its hash: still nothing to redo.
+    for path in raw_dir.glob("*.txt"):
+        path.touch()
+    third = chuxin_etl(raw_dir=str(raw_dir), data_dir=str(data))
+    assert third["plan"]["unchanged"] == 5 and counts(data) == first
+
+
+def test_garbage_is_quarantined_and_the_rest_loads(prefect_api, raw_dir, tmp_path):
+    (raw_dir / "999垃圾.txt").write_bytes(bytes(range(256)) * 40)
+    (raw_dir / "998空.txt").write_bytes(b"")
+    data = tmp_path / "data"
+    summary = chuxin_etl(raw_dir=str(raw_dir), data_dir=str(data))
+    assert summary["counts"]["loaded"] == 5 and summary["counts"]["quarantined"] == 2
+    rows = dict(query(data, "SELECT source_path, reason FROM quarantine"))
+    assert "binary" in rows["999垃圾.txt"] and "empty" in rows["998空.txt"]
+    assert query(data, "SELECT count(*) FROM reports") == [(5,)]
+
+
+def test_a_failing_report_is_visible_in_sql_and_does_not_block_others(prefect_api, raw_dir, tmp_path):
+    src = next(raw_dir.glob("273*.txt"))
+    text = src.read_text(encoding="utf-8").replace("中央第3指导组副组长姜平出席动员会议并讲话。", "")
+    (raw_dir / "900江苏省主题教育动员会议召开.txt").write_text(
+        text.replace("273江苏省", "900江苏省", 1), encoding="utf-8")
+    data = tmp_path / "data"
+    chuxin_etl(raw_dir=str(raw_dir), data_dir=str(data))
+    failures = query(data, "SELECT doc_id, expectation, severity FROM dq_failures ORDER BY 1, 2")
+    assert ("900江苏省主题教育动员会议召开", "one_guidance_group", "critical") in failures
+    assert {f[0] for f in failures} == {"900江苏省主题教育动员会议召开"}
+    assert query(data, "SELECT count(*) FROM reports") == [(6,)]
+
+
+def test_changed_file_replaces_rows_and_removed_file_needs_prune(prefect_api, raw_dir, tmp_path):
+    data = tmp_path / "data"
+    chuxin_etl(raw_dir=str(raw_dir), data_dir=str(data))
+    path = next(raw_dir.glob("230*.txt"))
+    path.write_text(path.read_text(encoding="utf-8").replace("在太原召开", "在大同召开"), encoding="utf-8")
+    next(raw_dir.glob("227*.txt")).unlink()
+    summary = chuxin_etl(raw_dir=str(raw_dir), data_dir=str(data))
+    assert summary["plan"]["changed"] == 1 and summary["plan"]["removed"] == 1
+    assert query(data, "SELECT venue_city FROM reports WHERE listing_no = 230") == [("大同市",)]
+    assert query(data, "SELECT count(*) FROM reports") == [(5,)]  # removed file kept without --prune
+    chuxin_etl(raw_dir=str(raw_dir), data_dir=str(data), prune=True)
+    assert query(data, "SELECT count(*) FROM reports") == [(4,)]
+    assert query(data, "SELECT count(*) FROM people WHERE doc_id LIKE '227%'") == [(0,)]
