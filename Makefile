@@ -36,3 +36,20 @@ lint: $(VENV)/.installed-dev
 
 clean:  ## remove pipeline outputs (keeps data/raw)
 	rm -rf data/warehouse.duckdb data/.warehouse.building.duckdb* data/staging data/parquet data/dq data/docs data/report
+
+# --- Scheduled runs (see README, "Running on a schedule"): one terminal each. ---
+PREFECT_PORT ?= 4200
+API := http://127.0.0.1:$(PREFECT_PORT)/api
+
+.PHONY: server worker deploy serve
+server: $(VENV)/.installed-run  ## a local Prefect server (SQLite under .prefect/), loopback only
+	$(BIN)/prefect server start --host 127.0.0.1 --port $(PREFECT_PORT)
+
+worker: $(VENV)/.installed-run  ## a worker for the process work pool "chuxin"
+	PREFECT_API_URL=$(API) $(BIN)/prefect worker start --pool chuxin --type process
+
+deploy: $(VENV)/.installed-run  ## register chuxin-etl/scheduled (daily 02:00 Asia/Shanghai; CHUXIN_CRON to change)
+	PREFECT_API_URL=$(API) $(BIN)/chuxin deploy
+
+serve: $(VENV)/.installed-run  ## alternative to worker+deploy: serve the deployment from one process
+	PREFECT_API_URL=$(API) $(BIN)/chuxin serve

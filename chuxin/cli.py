@@ -52,6 +52,39 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _deploy(args: argparse.Namespace) -> int:
+    if not os.environ.get("PREFECT_API_URL"):
+        print("chuxin: set PREFECT_API_URL to your Prefect server (make server prints it), e.g.\n"
+              "  export PREFECT_API_URL=http://127.0.0.1:4200/api", file=sys.stderr)
+        return 2
+    from flows.deploy import deploy
+
+    deployment_id = deploy(pool=args.pool, cron=args.cron, timezone=args.timezone,
+                           raw_dir=args.raw_dir, data_dir=args.data_dir, paused=args.paused)
+    print(f"deployment chuxin-etl/scheduled registered ({deployment_id}) on work pool {args.pool!r}, "
+          f"cron {args.cron!r} in {args.timezone}.\n"
+          f"Start a worker:  prefect worker start --pool {args.pool}\n"
+          f"Run it now:      prefect deployment run 'chuxin-etl/scheduled'")
+    return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from flows.deploy import serve
+
+    serve(cron=args.cron, timezone=args.timezone, raw_dir=args.raw_dir, data_dir=args.data_dir)
+    return 0
+
+
+def _schedule_args(p: argparse.ArgumentParser) -> None:
+    from_env = os.environ.get
+    p.add_argument("--cron", default=from_env("CHUXIN_CRON", "0 2 * * *"),
+                   help="cron schedule (default: $CHUXIN_CRON or daily at 02:00)")
+    p.add_argument("--timezone", default=from_env("CHUXIN_TIMEZONE", "Asia/Shanghai"),
+                   help="time zone of the schedule (default: $CHUXIN_TIMEZONE or Asia/Shanghai)")
+    p.add_argument("--raw-dir", default=None, help="raw_dir parameter (default: <repo>/data/raw)")
+    p.add_argument("--data-dir", default=None, help="data_dir parameter (default: <repo>/data)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="chuxin", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -67,6 +100,15 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--lock-timeout", type=float, default=60.0,
                      help="seconds to wait for another run on the same data dir (default: 60)")
     run.set_defaults(func=_run)
+
+    dep = sub.add_parser("deploy", help="register the scheduled deployment chuxin-etl/scheduled (needs PREFECT_API_URL)")
+    _schedule_args(dep)
+    dep.add_argument("--pool", default="chuxin", help="process work pool (created if missing; default: chuxin)")
+    dep.add_argument("--paused", action="store_true", help="register with the schedule paused")
+    dep.set_defaults(func=_deploy)
+    srv = sub.add_parser("serve", help="serve the scheduled deployment from this process (no worker needed)")
+    _schedule_args(srv)
+    srv.set_defaults(func=_serve)
     import importlib
 
     for name in COMMAND_MODULES:
