@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import shutil
 import uuid
+from urllib.parse import quote
 
 from prefect import flow, get_run_logger
 from prefect.artifacts import create_markdown_artifact, create_progress_artifact, create_table_artifact, \
@@ -116,6 +117,9 @@ def _artifacts(summary: dict) -> None:
         f"{counts['loaded']} | {counts['quarantined']} | {len(summary['outcomes']) - len(failed)} | {len(failed)} |",
         "",
     ]
+    if summary.get("data_docs"):
+        lines += [f"Data Docs (suites and results of this run): [{summary['data_docs']}]"
+                  f"(file://{quote(summary['data_docs'])})", ""]
     if failed:
         lines += ["## Failed expectations", ""]
         for o in failed:

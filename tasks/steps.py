@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -18,7 +19,7 @@ from chuxin.settings import Settings
 from tasks import warehouse
 from tasks.ingest import doc_id_for, list_files
 from tasks.process import BatchResult, process_batch
-from tasks.validate import ExpectationOutcome, load_suites, run_suites
+from tasks.validate import ExpectationOutcome, SuiteSpec, load_suites, run_suites
 
 # Transient I/O (NFS hiccups, a file briefly locked) is retried; extraction is
 # deterministic, and its errors become quarantine rows instead of exceptions.
@@ -124,10 +125,15 @@ def load_validate_publish(settings: Settings, plan: Plan, results: list[BatchRes
                               "size": size, "mtime_ns": mtime,
                               "status": "loaded" if doc_id_for(rel) in loaded_docs else "quarantined"})
     prune = plan.removed if settings.prune else []
+    docs_live = settings.data_dir / "docs"
+    docs_building = settings.data_dir / ".docs.building"
+    shutil.rmtree(docs_building, ignore_errors=True)
+    snapshot: dict[str, Path] = {}
     con = warehouse.start_building(settings.warehouse, settings.building)
     try:
         counts = warehouse.load_run(con, plan.run_id, parts, processed, plan.skipped, prune)
-        outcomes = validate_connection(con, plan.run_id)
+        snapshot = warehouse.write_snapshot(con, settings.parquet_dir, plan.run_id)
+        outcomes = validate_connection(con, plan.run_id, docs_dir=docs_building)
         n_failures = sum(len(o.failures) or o.n_failed for o in outcomes if not o.success)
         warehouse.write_dq(con, plan.run_id, outcomes)
         critical = [o for o in outcomes if not o.success and o.severity == "critical"]
@@ -147,17 +153,46 @@ def load_validate_publish(settings: Settings, plan: Plan, results: list[BatchRes
             con.close()
         finally:
             settings.building.unlink(missing_ok=True)
+            warehouse.discard_snapshot(snapshot)
+            shutil.rmtree(docs_building, ignore_errors=True)
         raise
+    parquet = warehouse.commit_snapshot(snapshot)
+    data_docs = _publish_docs(docs_building, docs_live)
+    if data_docs is None:
+        logger.warning("GX Data Docs could not be built this run; see the log above")
     _write_dq_json(settings, plan.run_id, outcomes)
     for path, stage, reason in quarantine:
         logger.warning("quarantined %s at %s: %s", path, stage, reason)
     return {"counts": asdict(counts), "outcomes": [asdict(o) for o in outcomes], "outcome": outcome,
-            "quarantine": [{"source_path": p, "stage": s, "reason": r} for p, s, r in quarantine]}
+            "quarantine": [{"source_path": p, "stage": s, "reason": r} for p, s, r in quarantine],
+            "data_docs": str(data_docs) if data_docs else None,
+            "parquet": {table: str(path) for table, path in parquet.items()}}
 
 
-def validate_connection(con, run_id: str) -> list[ExpectationOutcome]:
-    frames = {name: con.execute(sql).df() for name, sql in warehouse.DQ_DATASETS.items()}
-    return run_suites(load_suites(), frames)
+def validate_connection(con, run_id: str, docs_dir: Path | None = None,
+                        suites: list[SuiteSpec] | None = None) -> list[ExpectationOutcome]:
+    """Run the expectation suites on the building warehouse.
+
+    The warehouse_agreement suite reads the Parquet snapshot through the
+    ``snapshot_<table>`` views that ``warehouse.write_snapshot`` creates on ``con``.
+    """
+    suites = load_suites() if suites is None else suites
+    frames = warehouse.dq_frames(con, {s.dataset for s in suites})
+    return run_suites(suites, frames, run_id=run_id, docs_dir=docs_dir)
+
+
+def _publish_docs(building: Path, live: Path) -> Path | None:
+    """Replace ``live`` (the Data Docs site) with the one built this run; return its index page."""
+    if not (building / "index.html").exists():
+        shutil.rmtree(building, ignore_errors=True)
+        return None
+    old = live.with_name(".docs.old")
+    shutil.rmtree(old, ignore_errors=True)
+    if live.exists():
+        os.replace(live, old)
+    os.replace(building, live)
+    shutil.rmtree(old, ignore_errors=True)
+    return (live / "index.html").resolve()
 
 
 def _write_dq_json(settings: Settings, run_id: str, outcomes: list[ExpectationOutcome]) -> None:

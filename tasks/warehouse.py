@@ -28,7 +28,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from tasks import schema
+from tasks import dq_datasets, schema
 
 EXTRA_TABLES = {
     "sources": """CREATE TABLE IF NOT EXISTS sources (
@@ -45,6 +45,9 @@ EXTRA_TABLES = {
     "dq_failures": """CREATE TABLE IF NOT EXISTS dq_failures (
         doc_id VARCHAR, expectation VARCHAR, severity VARCHAR, observed VARCHAR, suite VARCHAR,
         run_id VARCHAR)""",
+    "dq_runs": """CREATE TABLE IF NOT EXISTS dq_runs (
+        run_id VARCHAR, suite VARCHAR, n_expectations INTEGER, n_passed INTEGER, n_failed INTEGER,
+        n_critical_failed INTEGER, finished_at TIMESTAMPTZ)""",
 }
 
 
@@ -205,21 +208,20 @@ def record_run(con: duckdb.DuckDBPyConnection, row: dict) -> None:
 
 
 # What each expectation suite validates (suite "dataset" → SQL over the building warehouse).
-DQ_DATASETS = {
-    "reports": """
-        SELECT r.*, coalesce(ps.n, 0) AS n_party_secretary
-        FROM reports r
-        LEFT JOIN (SELECT doc_id, count(DISTINCT name) AS n FROM people
-                   WHERE role = 'party_secretary' GROUP BY doc_id) ps USING (doc_id)
-        ORDER BY r.doc_id""",
-    "people": "SELECT * FROM people ORDER BY doc_id, role, name",
-}
+DQ_DATASETS = dq_datasets.DATASETS
 
 
 def now():
     import datetime as dt
 
     return dt.datetime.now(dt.timezone.utc)
+
+
+def dq_frames(con: duckdb.DuckDBPyConnection, datasets) -> dict:
+    """Each named DQ dataset as a pandas DataFrame, dates as ``datetime.date`` (GX compares those
+    with the ISO dates of an expectation; pandas Timestamps make it raise instead)."""
+    return {name: con.execute(DQ_DATASETS[name]).fetch_arrow_table().to_pandas(date_as_object=True)
+            for name in datasets}
 
 
 def write_dq(con: duckdb.DuckDBPyConnection, run_id: str, outcomes) -> None:
@@ -237,8 +239,60 @@ def write_dq(con: duckdb.DuckDBPyConnection, run_id: str, outcomes) -> None:
             continue
         if o.failures:
             rows += [[doc_id, o.expectation, o.severity, observed, o.suite, run_id] for doc_id, observed in o.failures]
-        else:  # a table-level failure or an evaluation error: no single document to blame
-            rows.append([None, o.expectation, o.severity, o.error or f"{o.n_failed} rows failed", o.suite, run_id])
+        elif o.error:  # GX could not evaluate it: no document to blame, and not a pass
+            rows.append([None, o.expectation, o.severity, f"not evaluated: {o.error}", o.suite, run_id])
+        else:  # a table-level failure
+            rows.append([None, o.expectation, o.severity, o.observed or f"{o.n_failed} rows failed", o.suite,
+                         run_id])
     if rows:
         con.executemany("INSERT INTO dq_failures VALUES (?, ?, ?, ?, ?, ?)", rows)
+    finished = now()
+    by_suite: dict[str, list] = {}
+    for o in outcomes:
+        by_suite.setdefault(o.suite, []).append(o)
+    con.executemany("INSERT INTO dq_runs VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    [[run_id, suite, len(group), sum(o.success for o in group),
+                      sum(not o.success for o in group),
+                      sum(not o.success and o.severity == "critical" for o in group), finished]
+                     for suite, group in sorted(by_suite.items())])
     con.execute("COMMIT")
+
+
+# --- the Parquet snapshot of the published tables ------------------------------------------
+
+def write_snapshot(con: duckdb.DuckDBPyConnection, parquet_dir: Path, run_id: str) -> dict[str, Path]:
+    """Copy each snapshot table to a temporary Parquet file beside its final name and expose it
+    to this connection as ``snapshot_<table>`` (the agreement suite compares the two).
+
+    Returns table → temporary path; ``commit_snapshot`` renames them once the warehouse is
+    published, so readers of ``<table>.parquet`` never see a half-written or unpublished file.
+    """
+    parquet_dir.mkdir(parents=True, exist_ok=True)
+    tmp_paths: dict[str, Path] = {}
+    for table in dq_datasets.SNAPSHOT_KEYS:
+        tmp = parquet_dir / f".{table}.{run_id}.parquet.tmp"
+        con.execute(f"COPY (SELECT * FROM {table}) TO '{_sql_path(tmp)}' (FORMAT parquet)")
+        con.execute(f"CREATE OR REPLACE TEMP VIEW {dq_datasets.snapshot_view(table)} AS "
+                    f"SELECT * FROM read_parquet('{_sql_path(tmp)}')")
+        tmp_paths[table] = tmp
+    return tmp_paths
+
+
+def _sql_path(path: Path) -> str:
+    return str(path).replace("'", "''")
+
+
+def commit_snapshot(tmp_paths: dict[str, Path]) -> dict[str, Path]:
+    """Atomically move each temporary snapshot file to ``<table>.parquet``."""
+    final = {}
+    for table, tmp in tmp_paths.items():
+        with open(tmp, "rb") as fh:
+            os.fsync(fh.fileno())
+        final[table] = tmp.with_name(f"{table}.parquet")
+        os.replace(tmp, final[table])
+    return final
+
+
+def discard_snapshot(tmp_paths: dict[str, Path]) -> None:
+    for tmp in tmp_paths.values():
+        tmp.unlink(missing_ok=True)
