@@ -151,8 +151,12 @@ def _gx_error(r) -> str | None:
     return None
 
 
+def _is_null(value) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value)) or str(value) in ("<NA>", "NaT")
+
+
 def _show(value) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if _is_null(value):
         return "NULL"
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
@@ -172,7 +176,8 @@ def _outcome(suite: str, r, exp: dict, n_rows: int) -> ExpectationOutcome:
             observed = _show(item.get(cols[0]))
         else:
             observed = "; ".join(f"{c}={_show(item.get(c))}" for c in cols)
-        failure = (item.get("doc_id"), observed)
+        doc_id = item.get("doc_id")
+        failure = (None if _is_null(doc_id) else str(doc_id), observed)
         if failure not in failures:  # one person's two role rows are one failure
             failures.append(failure)
     success = bool(r.success) and error is None

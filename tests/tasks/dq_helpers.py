@@ -1,0 +1,68 @@
+"""A real warehouse of the sample corpus for the data-quality tests, and a way to break it.
+
+The good warehouse is built once (extraction → DuckDB file, no Prefect); each case works
+on its own copy in a tmp dir, changes rows with SQL, snapshots to Parquet, and validates
+with real GX.
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from tasks import warehouse
+from tasks.ingest import doc_id_for, list_files
+from tasks.process import process_batch
+from tasks.steps import validate_connection
+from tasks.validate import ExpectationOutcome, load_suites
+
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLES = ROOT / "data" / "raw"
+
+
+def build_good_warehouse(workdir: Path) -> Path:
+    """The five sample reports loaded into ``workdir/warehouse.duckdb``."""
+    files = list_files(SAMPLES, False).files
+    res = process_batch(str(SAMPLES), files, str(workdir / "staging"), 0)
+    live = workdir / "warehouse.duckdb"
+    con = warehouse.start_building(live, workdir / "building.duckdb")
+    processed = [{"source_path": rel, "doc_id": doc_id_for(rel), "sha256": res.sha256.get(rel), "size": 1,
+                  "mtime_ns": 1, "status": "loaded"} for rel in res.source_paths]
+    warehouse.load_run(con, "good", res.parts, processed, [], [])
+    warehouse.publish(con, workdir / "building.duckdb", live)
+    return live
+
+
+def doc(listing_no: int) -> str:
+    """The doc_id of the sample report with this listing number."""
+    return next(doc_id_for(p.name) for p in SAMPLES.glob(f"{listing_no}*.txt"))
+
+
+@dataclass
+class Case:
+    """Rows changed by ``before`` (then snapshotted) and ``after`` (after the Parquet snapshot)."""
+
+    before: str = ""
+    after: str = ""
+
+
+def validate_case(good: Path, tmp_path: Path, case: Case, suite_names: list[str] | None = None,
+                  docs_dir: Path | None = None) -> list[ExpectationOutcome]:
+    db = tmp_path / "warehouse.duckdb"
+    shutil.copyfile(good, db)
+    con = warehouse.connect(db)
+    try:
+        if case.before:
+            con.execute(case.before)
+        warehouse.write_snapshot(con, tmp_path / "parquet", "case")
+        if case.after:
+            con.execute(case.after)
+        suites = [s for s in load_suites() if suite_names is None or s.name in suite_names]
+        return validate_connection(con, "case", docs_dir=docs_dir, suites=suites)
+    finally:
+        con.close()
+
+
+def outcome(outcomes: list[ExpectationOutcome], suite: str, name: str) -> ExpectationOutcome:
+    return next(o for o in outcomes if (o.suite, o.expectation) == (suite, name))
