@@ -39,7 +39,9 @@ _DAY_ONLY_RE = re.compile(r"(?<![月\d年])(?P<d>\d{1,2})日(?P<tod>上午|下�
 _MEETING_VERB_RE = re.compile(r"召开|举行|开幕|举办|启动")
 # A date whose clause is about the central meeting, or that qualifies a noun
 # (在5月31日召开的…会议上), is not this meeting's date.
-_CENTRAL_SUBJECT_RE = re.compile(r"^[，,\s]*(?:党中央|中共中央|中央|全国|习近平)")
+_CENTRAL_SUBJECT_RE = re.compile(r"^[，,\s]*(?:党中央|中共中央|中央(?![^，。；]{0,12}?(?:指导|督导)组)|全国|习近平)")
+# A news agency dateline (新华社南宁6月6日电) dates the article, not the meeting.
+_DATELINE_END = "电"
 _TOD_NORMAL = {"晚上": "晚上", "晚间": "晚上", "早上": "上午", "中午": "中午"}
 
 # --- venue and format ------------------------------------------------------------
@@ -52,7 +54,7 @@ _FORMAT_NORMAL = {"电视电话会议": "电视电话会议", "电视电话": "�
 
 # --- central guidance groups -----------------------------------------------------
 _GROUP_RE = re.compile(
-    rf"中央(?P<mid>[^，。；：第]{{0,30}}?)第(?P<n>[{NUMERAL_CHARS}]{{1,4}})(?P<circ>巡回)?指导组"
+    rf"中央(?P<mid>[^，。；：第]{{0,30}}?)第(?P<n>[{NUMERAL_CHARS}]{{1,4}})(?P<circ>巡回)?(?:指导|督导)组"
 )
 _PROVINCIAL_BODY_RE = re.compile(r"省委|市委|党委|区委|县委|省级")
 _GROUP_ROLE_RE = re.compile(r"(?P<t>常务副组长|副组长|组长)")
@@ -70,11 +72,13 @@ _STOPS_SINGLE = "作在和与及等率对就向为同到讲并"
 _NOT_NAME_START = ("助理", "同志", "办公", "秘书", "会议", "成员", "委员", "主持", "出席", "参加",
                    "讲话", "副", "和", "及", "等", "在", "以", "为", "对", "与")
 _TITLE_SUFFIX_RE = re.compile(
-    r"书记|主任|组长|省长|市长|主席|部长|秘书长|委员|常委|院长|检察长|司令员|政委|负责人|厅长|局长|主委"
+    r"书记|主任|组长|省长|市长|主席|部长|秘书长|委员|常委|院长|检察长|司令员|政委|负责人|厅长|局长|主委|"
+    r"校长|董事长|总经理|行长|总裁"
 )
 _CHAIN_SEGMENT_RE = re.compile(r"(?:“[^”]{0,40}”|[^，。；：])*")
 _BOUNDARY_CHARS = set("、，。；：“”‘’（）()《》 \t,;:由是为和及与")
-_HOST_RE = re.compile(rf"(?:{_TITLE_SUFFIX_RE.pattern})(?P<name>[{HAN}·]{{2,8}}?)主持")
+# "省长陈润儿主持", "会议由陈润儿主持", "副组长邵平主持会议"; not 主持召开 (an earlier meeting).
+_HOST_RE = re.compile(rf"(?:{_TITLE_SUFFIX_RE.pattern}|由)(?P<name>[{HAN}·]{{2,10}}?)(?:同志)?主持(?!召开|人|的)")
 
 # --- speeches and slogans ----------------------------------------------------------
 _SPEECH_VERBS = "指出|强调|要求|表示|说|提出|希望|宣布|总结"
@@ -89,11 +93,25 @@ _SLOGAN_EXCLUDE = {CAMPAIGN_2019, "不忘初心，牢记使命"}
 _MEETING_TYPE_RE = re.compile(
     r"主题教育.{0,12}?(?:工作会议|动员会议|动员大会|动员部署会议?|部署会议?|工作会|动员会|推进会|总结会议|总结大会|总结会)"
 )
+# The unit as the subject of the title or lead: 江苏省“不忘初心…, 河南省委召开…, 海南省学习贯彻…,
+# 安徽省第二批…; the committee suffix must fit the unit's kind (吉林市委 is a city, not 吉林省).
 _ORGANISER_RE = re.compile(
-    r"^(?:中共)?(?P<unit>UNIT)(?:省委|市委|自治区党委|区党委|党委)?(?=[“\"召在主举开隆]|$)"
+    r"(?:^|(?<=[，,\s日午电）)】]))(?:中共)?(?P<unit>UNIT)(?P<suffix>省委|市委|自治区党委|区党委|党委)?"
+    r"(?=[“\"召在主举开隆学第]|$)"
 )
+_SUFFIX_KIND = {"省委": "province", "市委": "municipality", "自治区党委": "region", "区党委": "region",
+                "党委": "region"}
 _NOT_PROVINCIAL_RE = re.compile(r"巡回指导组.{0,6}(?:召开|举行)|中心组|座谈会|读书班|党课|调研")
-_ORG_RE = re.compile(rf"^(?:中共)?(?P<org>[{HAN}A-Za-z0-9（）()]{{2,24}}?)(?:党委|党组)?(?:召开|举行|举办|部署|启动|开展|传达|动员|推进|学习|“)")
+# The organiser of a document that is not a provincial meeting, as written before its verb:
+# 教育部召开…, 中国石化党组在京召开…, 江苏省委理论学习中心组举行…; 党委/党组 is dropped.
+_ORG_RE = re.compile(
+    rf"^(?:中共)?(?P<org>[{HAN}A-Za-z0-9（）()]{{2,24}}?)(?:党委|党组)?"
+    r"(?:召开|举行|举办|部署|启动|开展|传达|动员|推进|专题学习|集体学习|学习会|在|“|\"|：|:)"
+)
+_LEAD_DATE_RE = re.compile(
+    rf"^[^，。]{{0,30}}?(?:\d{{4}}年)?(?:\d{{1,2}}|[{_CN}]{{1,2}})月(?:\d{{1,2}}|[{_CN}]{{1,3}})日"
+    r"(?:上午|下午|晚上|晚间|早上|中午)?[，,\s]*")
+_TITLE_PREFIX_RE = re.compile(r"^[【\[][^】\]]{0,12}[】\]]\s*|^[“\"《]")
 
 
 @dataclass
@@ -126,14 +144,19 @@ def extract(doc: SourceDoc, cleaned: Cleaned) -> Extraction:
     groups = find_groups(paras)
     central = [g for g in groups if not g.circuit]
     circuit = [g for g in groups if g.circuit]
-    venue = find_venue(paras, unit, meeting) if kind == "provincial_meeting" else None
+    venue = find_venue(paras, unit, meeting)
     fmt = find_format(paras)
 
-    people = find_people(doc.doc_id, paras, unit) if unit else []
-    people += [p for g in groups for p in g.people(doc.doc_id)]
-    people = _dedupe_people(people)
+    # Province-level office holders only for a province-level meeting; the central group's
+    # members and the meeting's host for any document.
+    found_people = find_people(doc.doc_id, paras, unit) if unit else []
+    found_people += [p for g in groups for p in g.people(doc.doc_id)]
+    found_people += find_hosts(doc.doc_id, paras, {p.name for p, _, _ in found_people})
+    found_people = _dedupe_people(found_people)
+    people = [p for p, _, _ in found_people]
 
-    organisation = None if kind == "provincial_meeting" else find_organisation(doc.title)
+    org = None if kind == "provincial_meeting" else find_organisation(paras)
+    organisation = org.value if org else None
 
     meeting_date = meeting.value.date if meeting else None  # type: ignore[union-attr]
     report = Report(
@@ -161,17 +184,19 @@ def extract(doc: SourceDoc, cleaned: Cleaned) -> Extraction:
         n_images=doc.n_images,
         n_paragraphs=len(cleaned.paragraphs),
     )
+    note("organisation", org)
     note("province", unit_found, report.province)
     note("meeting_date", meeting, report.meeting_date)
+    if report.time_of_day:
+        note("time_of_day", meeting, report.time_of_day)
     note("venue_city", venue)
     note("meeting_format", fmt)
     if central:
         note("guidance_group_no", central[0].found, central[0].number)
     if circuit:
         note("circuit_group_no", circuit[0].found, circuit[0].number)
-    for p in people:
-        ev.append(Evidence(doc.doc_id, f"people.{p.role}", p.name, p.paragraph_no,
-                           *_span(paras[p.paragraph_no], p.name)))
+    for p, start, end in found_people:
+        ev.append(Evidence(doc.doc_id, f"people.{p.role}", p.name, p.paragraph_no, start, end))
     return Extraction(report=report, people=people, speeches=find_speeches(doc.doc_id, paras, people),
                       slogans=find_slogans(doc.doc_id, paras), evidence=ev)
 
@@ -190,21 +215,30 @@ _ORGANISER_RE = re.compile(_ORGANISER_RE.pattern.replace("UNIT", "|".join(_UNIT_
 
 
 def detect_unit(paras: list[str]) -> _Found | None:
-    """The province-level unit that is the subject of the title or the lead sentence."""
+    """The province-level unit that is the subject of the title or of the lead sentence.
+
+    The title must open with it (after a 【栏目】 tag); in the lead it may follow a
+    date or a dateline (新华社南宁6月6日电 6月5日，广西壮族自治区…).
+    """
     for no in (0, 1):
         if no >= len(paras):
             break
         text = paras[no]
-        start = 0
-        if no == 1:  # the lead usually opens with the date: "6月4日，江苏省…"
-            m = re.match(rf"^[^，。]{{0,20}}?(?:{_DATE_RE.pattern}|\d{{1,2}}日(?:上午|下午)?)[，,]?", text)
-            start = m.end() if m else 0
-        m = _ORGANISER_RE.match(text[start:].lstrip("“\"《【"))
-        if m:
-            offset = len(text[start:]) - len(text[start:].lstrip("“\"《【")) + start
+        if no == 0:
+            prefix = _TITLE_PREFIX_RE.match(text)
+            start = prefix.end() if prefix else 0
+            matches = [m for m in [_ORGANISER_RE.match(text, start)] if m]
+        else:
+            matches = list(_ORGANISER_RE.finditer(_first_sentence(text)))
+        for m in matches:
+            suffix = m.group("suffix")
             found = find_units(m.group("unit"))
-            if found:
-                return _Found(found[0][0], no, offset + m.start("unit"), offset + m.end("unit"))
+            if not found:
+                continue
+            unit = found[0][0]
+            if suffix and _SUFFIX_KIND[suffix] != unit.kind:
+                continue  # 吉林市委 is the city's committee, not 吉林省's
+            return _Found(unit, no, m.start("unit"), m.end("unit"))
     return None
 
 
@@ -253,6 +287,8 @@ def find_meeting_date(paras: list[str], campaign_year: int | None) -> tuple[set,
             matches = list(_DATE_RE.finditer(sentence)) or list(_DAY_ONLY_RE.finditer(sentence))
             for m in matches:
                 rest = sentence[m.end():]
+                if rest.startswith(_DATELINE_END):
+                    continue
                 verb = _MEETING_VERB_RE.search(rest)
                 if not verb or rest[verb.end(): verb.end() + 1] == "的":
                     continue
@@ -308,10 +344,10 @@ class GroupMention:
     number: int
     circuit: bool
     found: _Found
-    members: list[tuple[str, str, int]]  # (role, name, paragraph_no)
+    members: list[tuple[str, str, int, int, int]]  # (role, name, paragraph_no, start, end)
 
-    def people(self, doc_id: str) -> list[Person]:
-        return [Person(doc_id, name, role, no) for role, name, no in self.members]
+    def people(self, doc_id: str) -> list[tuple[Person, int, int]]:
+        return [(Person(doc_id, name, role, no), start, end) for role, name, no, start, end in self.members]
 
 
 def find_groups(paras: list[str]) -> list[GroupMention]:
@@ -330,7 +366,7 @@ def find_groups(paras: list[str]) -> list[GroupMention]:
     return out
 
 
-def _group_members(text: str, pos: int, no: int) -> list[tuple[str, str, int]]:
+def _group_members(text: str, pos: int, no: int) -> list[tuple[str, str, int, int, int]]:
     members = []
     while True:
         m = _GROUP_ROLE_RE.match(text, pos)
@@ -340,7 +376,7 @@ def _group_members(text: str, pos: int, no: int) -> list[tuple[str, str, int]]:
         if not name:
             break
         role = "group_leader" if m.group("t") == "组长" else "group_deputy"
-        members.append((role, name, no))
+        members.append((role, name, no, end - len(name), end))
         skip = _AFTER_NAME_SKIP_RE.match(text[end:])
         pos = end + (skip.end() if skip else 0)
     return members
@@ -406,9 +442,12 @@ _ROLE_RES: dict[tuple[str, str], re.Pattern] = {
 _REGION_BARE_CHAIR_RE = re.compile(r"(?<=、)主席")
 
 
-def find_people(doc_id: str, paras: list[str], unit: Unit) -> list[Person]:
-    """Province-level office holders and the meeting's host."""
-    people: list[Person] = []
+_Placed = tuple[Person, int, int]  # a person with the span of the name in its paragraph
+
+
+def find_people(doc_id: str, paras: list[str], unit: Unit) -> list[_Placed]:
+    """Province-level office holders: party secretary, governor, CPPCC chair."""
+    people: list[_Placed] = []
     for no, text in enumerate(paras[1:], start=1):
         for role in ROLE_TITLES:
             patterns = [_ROLE_RES[(role, unit.kind)]]
@@ -418,29 +457,37 @@ def find_people(doc_id: str, paras: list[str], unit: Unit) -> list[Person]:
                 for m in pattern.finditer(text):
                     if not _at_boundary(text, m.start(), unit):
                         continue
-                    name, _ = _name_after_title(text, m.end())
+                    name, end = _name_after_title(text, m.end())
                     if name:
-                        people.append(Person(doc_id, name, role, no))
-        if no <= 3:
-            for m in _HOST_RE.finditer(text):
-                name = m.group("name")
-                if _valid_name(name) and not name.startswith(_NOT_NAME_START):
-                    people.append(Person(doc_id, name, "host", no))
+                        people.append((Person(doc_id, name, role, no), end - len(name), end))
     return people
 
 
-def _dedupe_people(people: list[Person]) -> list[Person]:
+def find_hosts(doc_id: str, paras: list[str], known: set[str]) -> list[_Placed]:
+    """Who chaired the meeting: 省长陈润儿主持, 会议由X主持, 副组长邵平主持会议."""
+    hosts: list[_Placed] = []
+    for no, text in enumerate(paras[1:], start=1):
+        if "主持" not in text:
+            continue
+        for m in _HOST_RE.finditer(text):
+            name = m.group("name")
+            if name not in known:  # 由省委副书记陈海波主持: the name follows the last title
+                cut = [t.end() for t in _TITLE_SUFFIX_RE.finditer(name)]
+                name = name[cut[-1]:] if cut else name
+            if _valid_name(name) and not name.startswith(_NOT_NAME_START):
+                end = m.end("name")
+                hosts.append((Person(doc_id, name, "host", no), end - len(name), end))
+    return hosts
+
+
+def _dedupe_people(people: list[_Placed]) -> list[_Placed]:
     seen, out = set(), []
-    for p in people:
+    for placed in people:
+        p = placed[0]
         if (p.name, p.role) not in seen:
             seen.add((p.name, p.role))
-            out.append(p)
+            out.append(placed)
     return out
-
-
-def _span(text: str, needle: str) -> tuple[int, int]:
-    i = text.find(needle)
-    return (i, i + len(needle)) if i >= 0 else (0, 0)
 
 
 # ---------------------------------------------------------------------------------
@@ -477,6 +524,20 @@ def find_slogans(doc_id: str, paras: list[str]) -> list[Slogan]:
     return [Slogan(doc_id, s, n) for s, n in sorted(counts.items())]
 
 
-def find_organisation(title: str) -> str | None:
-    m = _ORG_RE.match(title.lstrip("“\"《【"))
-    return m.group("org") if m else None
+def find_organisation(paras: list[str]) -> _Found | None:
+    """Who held a document's meeting, from the title or else the lead (教育部, 南京市委, 清华大学)."""
+    for no in (0, 1):
+        if no >= len(paras):
+            break
+        text = paras[no]
+        start = 0
+        if no == 0:
+            prefix = _TITLE_PREFIX_RE.match(text)
+            start = prefix.end() if prefix else 0
+        else:
+            lead = _LEAD_DATE_RE.match(text)
+            start = lead.end() if lead else 0
+        m = _ORG_RE.match(text, start)
+        if m:
+            return _Found(m.group("org"), no, m.start("org"), m.end("org"))
+    return None

@@ -122,16 +122,32 @@ def resolve_venue(place: str, unit: Unit | None) -> str | None:
         return None
     if place.endswith("市") and len(place) >= 2:
         return place
-    if unit is None:
-        return None
-    if unit.kind == "municipality" and place in (unit.short, unit.name, *unit.capital_abbrevs):
-        return unit.name
-    capital_short = unit.capital.removesuffix("市")
-    if place in (capital_short, unit.capital, *unit.capital_abbrevs):
-        return unit.capital
-    if place in unit.cities:
-        return place + "市"
-    return None
+    if unit is not None:
+        if unit.kind == "municipality" and place in (unit.short, unit.name, *unit.capital_abbrevs):
+            return unit.name
+        capital_short = unit.capital.removesuffix("市")
+        if place in (capital_short, unit.capital, *unit.capital_abbrevs):
+            return unit.capital
+        if place in unit.cities:
+            return place + "市"
+    # Without (or beyond) the unit's context only unambiguous forms: a municipality
+    # (在京, 在沪) or a city's own name (在南京, 在延安); never a capital's one-character
+    # abbreviation, which differs by province (宁 is 南京 or 西宁).
+    return _NATIONAL_VENUES.get(place)
+
+
+def _national_venues() -> dict[str, str]:
+    names: dict[str, set[str]] = {}
+    for u in UNITS:
+        forms = {u.capital.removesuffix("市"): u.capital, **{c: c + "市" for c in u.cities}}
+        if u.kind == "municipality":
+            forms.update({f: u.name for f in (u.short, u.name, *u.capital_abbrevs)})
+        for form, city in forms.items():
+            names.setdefault(form, set()).add(city)
+    return {form: next(iter(cities)) for form, cities in names.items() if len(cities) == 1}
+
+
+_NATIONAL_VENUES: dict[str, str] = _national_venues()
 
 
 ROLE_TITLES: dict[str, dict[str, tuple[str, ...]]] = {
