@@ -49,6 +49,7 @@ class Case:
 
 def validate_case(good: Path, tmp_path: Path, case: Case, suite_names: list[str] | None = None,
                   docs_dir: Path | None = None) -> list[ExpectationOutcome]:
+    tmp_path.mkdir(parents=True, exist_ok=True)
     db = tmp_path / "warehouse.duckdb"
     shutil.copyfile(good, db)
     con = warehouse.connect(db)
