@@ -14,6 +14,7 @@ import codecs
 import hashlib
 import os
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,7 +22,10 @@ from tasks.records import RejectedInput, SourceDoc
 
 IMAGE_DIR = "图片"
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".gif", ".bmp", ".webp"}
-MAX_BYTES = 64 * 1024 * 1024  # far above any real article; guards memory
+# A scraped article is 5-20 KB. A file over this limit is quarantined from its size alone,
+# before it is read: extraction holds about 30x a file's size in memory on pathological
+# text (docs/reliability.md), so 4 MiB bounds a worker near 150 MB whatever lands in the dir.
+MAX_BYTES = 4 * 1024 * 1024
 
 _TITLE_RE = re.compile(r"^\s*(\d{1,6})?\s*(.*?)\s*(?:\.txt)?\s*$")
 
@@ -111,6 +115,23 @@ def decode(data: bytes) -> tuple[str, str]:
                                   "check that this is a text export of the article")
 
 
+def _utf16_without_bom(data: bytes) -> bytes | None:
+    """The BOM that UTF-16 text saved without one would have had, or None.
+
+    UTF-16 puts a zero byte beside every ASCII character (the scraper's HTML is mostly
+    ASCII), always on the same side; binary data has zeros on both sides.
+    """
+    sample = data[:8192]
+    if len(data) % 2:
+        return None
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    if odd > 8 * even and odd >= len(sample) // 20:
+        return codecs.BOM_UTF16_LE
+    if even > 8 * odd and even >= len(sample) // 20:
+        return codecs.BOM_UTF16_BE
+    return None
+
+
 def _looks_binary(text: str) -> bool:
     sample = text[:4096]
     bad = sum(1 for ch in sample if (ord(ch) < 32 and ch not in "\t\n\r\f\v") or ch == "\ufffd")
@@ -137,13 +158,20 @@ def parse_source(data: bytes, rel_path: str, n_images: int = 0) -> SourceDoc:
     if not data.strip():
         raise RejectedInput("ingest", "the file is empty")
     if len(data) > MAX_BYTES:
-        raise RejectedInput("ingest", f"the file is {len(data) // 2**20} MiB, larger than any article "
+        raise RejectedInput("ingest", f"the file is {len(data) / 2**20:.1f} MiB, larger than any article "
                                       f"({MAX_BYTES // 2**20} MiB limit); is it really one report?")
     if b"\x00" in data[:8192] and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        raise RejectedInput("ingest", "the file holds binary data, not text; it is not a scraped article")
-    text, encoding = decode(data)
+        bom = _utf16_without_bom(data)
+        if bom is None:
+            raise RejectedInput("ingest", "the file holds binary data, not text; it is not a scraped article")
+        data_to_decode = bom + data
+    else:
+        data_to_decode = data
+    text, encoding = decode(data_to_decode)
     if "\x00" in text or _looks_binary(text):
         raise RejectedInput("ingest", "the file holds binary data, not text; it is not a scraped article")
+    if not text.strip():
+        raise RejectedInput("ingest", "the file is empty")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     first, _, body = text.partition("\n")
     listing_no, title = parse_title_line(first, rel_path)
@@ -168,10 +196,15 @@ def count_images(path: Path) -> int:
 
 
 def read_source(raw_dir: Path, rel_path: str) -> SourceDoc:
-    """Read one file under ``raw_dir``; I/O errors become RejectedInput."""
-    path = _path_from_escaped(raw_dir, rel_path) if "\\x" in rel_path else raw_dir / rel_path
+    """Read one file under ``raw_dir``; I/O errors become RejectedInput.
+
+    The size is checked on the open file before reading, and at most MAX_BYTES + 1 bytes
+    are read, so a huge or growing file cannot exhaust memory. A file whose size or
+    mtime changes while it is read is refused (the next run retries it).
+    """
+    path = fs_path(raw_dir, rel_path)
     try:
-        data = path.read_bytes()
+        data, before, after = _read_bounded(path)
     except FileNotFoundError:
         raise RejectedInput("ingest", "the file disappeared between listing and reading; "
                                       "it will be picked up by the next run if it comes back") from None
@@ -180,10 +213,75 @@ def read_source(raw_dir: Path, rel_path: str) -> SourceDoc:
                                       "user that runs the pipeline") from None
     except IsADirectoryError:
         raise RejectedInput("ingest", "this path is a directory, not a file") from None
+    except _NotRegular:
+        raise RejectedInput("ingest", "this path is no longer a regular file (replaced by a pipe, device "
+                                      "or directory after listing); put the article text there") from None
+    except _TooLarge as exc:
+        raise RejectedInput("ingest", f"the file is {exc.size / 2**20:.1f} MiB, larger than any article "
+                                      f"({MAX_BYTES // 2**20} MiB limit); is it really one report? "
+                                      "It was not read") from None
+    except OSError as exc:
+        raise RejectedInput("ingest", f"the file could not be read ({exc.strerror or exc}); "
+                                      "the next run tries again") from None
+    if (before.st_size, before.st_mtime_ns) != (after.st_size, after.st_mtime_ns) or len(data) != after.st_size:
+        raise RejectedInput("ingest", "the file changed while it was being read (still being written?); "
+                                      "the next run reads it again")
     return parse_source(data, rel_path, count_images(path))
 
 
-def _path_from_escaped(raw_dir: Path, rel_path: str) -> Path:
-    """Undo ``rel_name``'s \\xNN escapes to reach a file whose name is not UTF-8."""
-    raw = rel_path.encode("utf-8").decode("unicode_escape").encode("latin-1")
+class _NotRegular(OSError):
+    pass
+
+
+class _TooLarge(OSError):
+    def __init__(self, size: int):
+        super().__init__(size)
+        self.size = size
+
+
+def _read_bounded(path: Path) -> tuple[bytes, os.stat_result, os.stat_result]:
+    """(bytes, fstat before, fstat after) of a regular file of at most MAX_BYTES.
+
+    O_NONBLOCK: a FIFO swapped in after listing must not hang the run on open().
+    """
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    try:
+        before = os.fstat(fd)
+        if not stat.S_ISREG(before.st_mode):
+            raise IsADirectoryError() if stat.S_ISDIR(before.st_mode) else _NotRegular()
+        if before.st_size > MAX_BYTES:
+            raise _TooLarge(before.st_size)
+        chunks, total = [], 0
+        while total <= MAX_BYTES:
+            chunk = os.read(fd, min(1 << 20, MAX_BYTES + 1 - total))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+        if total > MAX_BYTES:  # grew past the limit after the size check
+            raise _TooLarge(total)
+        after = os.fstat(fd)
+    finally:
+        os.close(fd)
+    return b"".join(chunks), before, after
+
+
+_ESCAPE_RE = re.compile(rb"\\x([89a-f][0-9a-f])")
+
+
+def fs_path(raw_dir: Path, rel_path: str) -> Path:
+    """The file system path of a relative name from ``rel_name`` (its exact inverse).
+
+    ``rel_name`` writes undecodable name bytes as ``\\xNN``; those are always 0x80 or above
+    (ASCII always decodes), so only such escapes are undone. A name that really contains
+    those four characters is found as written, because the literal path is tried first.
+    """
+    literal = raw_dir / rel_path
+    if "\\x" not in rel_path or os.path.lexists(literal):
+        return literal
+    raw = _ESCAPE_RE.sub(lambda m: bytes([int(m.group(1), 16)]), os.fsencode(rel_path))
     return raw_dir / os.fsdecode(raw)
+
+
+def _path_from_escaped(raw_dir: Path, rel_path: str) -> Path:  # kept for callers of the old name
+    return fs_path(raw_dir, rel_path)

@@ -12,6 +12,7 @@ from pathlib import Path
 from tasks import schema
 from tasks.clean import clean_body
 from tasks.extract import extract
+from tasks.faults import checkpoint
 from tasks.ingest import doc_id_for, read_source
 from tasks.records import Extraction, Quarantined, RejectedInput
 from tasks.store import write_parquet_atomic
@@ -33,7 +34,14 @@ def process_document(raw_dir: Path, rel_path: str) -> Extraction | Quarantined:
     doc = None
     try:
         doc = read_source(raw_dir, rel_path)
-        return extract(doc, clean_body(doc.body))
+        if not doc.body.strip():
+            raise RejectedInput("ingest", "the file holds only its title line and no article text; "
+                                          "re-export the article with its body")
+        cleaned = clean_body(doc.body)
+        if not cleaned.paragraphs:
+            raise RejectedInput("clean", "no text is left once the HTML markup is removed; "
+                                         "check the file holds the article, not just markup")
+        return extract(doc, cleaned)
     except RejectedInput as exc:
         return Quarantined(rel_path, doc_id_for(rel_path), doc.source_sha256 if doc else None,
                            exc.stage, exc.reason)
@@ -68,4 +76,5 @@ def process_batch(raw_dir: str, rel_paths: list[str], out_dir: str, batch_no: in
         path = Path(out_dir) / name / f"part-{batch_no:06d}.parquet"
         write_parquet_atomic(schema.to_table(rows[name], table_schema), path)
         result.parts[name] = str(path)
+    checkpoint("extract")
     return result

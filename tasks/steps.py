@@ -6,6 +6,7 @@ milliseconds per task run, extraction costs a fraction of one per document.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -17,7 +18,8 @@ from prefect.logging import get_run_logger
 
 from chuxin.settings import Settings
 from tasks import warehouse
-from tasks.ingest import doc_id_for, list_files
+from tasks.faults import checkpoint
+from tasks.ingest import doc_id_for, fs_path, list_files
 from tasks.process import BatchResult, process_batch
 from tasks.validate import ExpectationOutcome, SuiteSpec, load_suites, run_suites
 
@@ -65,10 +67,12 @@ def plan_run(settings: Settings, run_id: str) -> Plan:
         finally:
             con.close()
     plan = Plan(run_id=run_id, n_seen=len(listing.files))
-    import hashlib
-
-    for rel in listing.files:
-        path = _fs_path(settings.raw_dir, rel)
+    _discard_stale_staging(settings)
+    removed = set(known) - set(listing.files) - {rel for rel, _ in listing.skipped}
+    owners, duplicates = _one_file_per_doc_id(listing.files, known,
+                                              held_back=set() if settings.prune else removed)
+    for rel in owners:
+        path = fs_path(settings.raw_dir, rel)
         try:
             st = path.stat()
         except OSError:
@@ -78,11 +82,14 @@ def plan_run(settings: Settings, run_id: str) -> Plan:
         old = known.get(rel)
         if old is None:
             plan.new.append(rel)
+        elif old.sha256 is None:  # never read (quarantined before reading): try again
+            plan.changed.append(rel)
         elif (old.size, old.mtime_ns) == (st.st_size, st.st_mtime_ns):
             plan.unchanged += 1
         else:
             try:
-                digest = hashlib.sha256(path.read_bytes()).hexdigest()
+                with open(path, "rb") as fh:
+                    digest = hashlib.file_digest(fh, "sha256").hexdigest()
             except OSError:
                 digest = None
             if digest is not None and digest == old.sha256 and old.status == "loaded":
@@ -92,14 +99,48 @@ def plan_run(settings: Settings, run_id: str) -> Plan:
     seen = set(listing.files) | {rel for rel, _ in listing.skipped}
     plan.removed = sorted(p for p in known if p not in seen)
     plan.skipped = [{"source_path": rel, "doc_id": doc_id_for(rel), "sha256": None, "stage": "list",
-                     "reason": reason, "status": "quarantined"} for rel, reason in listing.skipped]
+                     "reason": reason, "status": "quarantined"} for rel, reason in listing.skipped + duplicates]
     return plan
 
 
-def _fs_path(raw_dir: Path, rel: str) -> Path:
-    from tasks.ingest import _path_from_escaped
+def _one_file_per_doc_id(files: list[str], known: dict[str, warehouse.KnownSource],
+                         held_back: set[str]) -> tuple[list[str], list[tuple[str, str]]]:
+    """Give each doc_id to one file; the others are refused with a reason.
 
-    return _path_from_escaped(raw_dir, rel) if "\\x" in rel else raw_dir / rel
+    Two names can make one doc_id (``a.txt`` and ``a.TXT``: the suffix is dropped in any
+    letter case). The file that already holds the doc_id in the warehouse keeps it, else
+    the first in sorted order. A removed file whose rows are kept (no --prune) still holds
+    its doc_id, so a new file cannot silently take it over.
+    """
+    holder = {k.doc_id: path for path, k in known.items() if k.status == "loaded"}
+    by_doc: dict[str, list[str]] = {}
+    for rel in files:
+        by_doc.setdefault(doc_id_for(rel), []).append(rel)
+    owners: list[str] = []
+    refused: list[tuple[str, str]] = []
+    for doc_id, rels in by_doc.items():
+        old = holder.get(doc_id)
+        if old is not None and old in held_back and old not in rels:
+            refused += [(rel, f"doc_id {doc_id!r} still belongs to {old}, which left the raw directory but "
+                              f"whose rows are kept; run with --prune to drop them, or rename this file")
+                        for rel in rels]
+            continue
+        owner = old if old in rels else rels[0]
+        owners.append(owner)
+        refused += [(rel, f"another file, {owner}, has the same doc_id {doc_id!r} (the path without its "
+                          f".txt suffix, in any letter case) and was loaded instead; rename one of them")
+                    for rel in rels if rel != owner]
+    owners.sort()
+    return owners, refused
+
+
+def _discard_stale_staging(settings: Settings) -> None:
+    """Staging folders of runs that were killed (a normal run removes its own); we hold the lock."""
+    root = settings.staging("-").parent
+    if root.is_dir():
+        for entry in root.iterdir():
+            if entry.is_dir() and not entry.is_symlink():
+                shutil.rmtree(entry, ignore_errors=True)
 
 
 @task(name="extract-batch", **IO_RETRIES)
@@ -129,6 +170,7 @@ def load_validate_publish(settings: Settings, plan: Plan, results: list[BatchRes
     docs_building = settings.data_dir / ".docs.building"
     shutil.rmtree(docs_building, ignore_errors=True)
     snapshot: dict[str, Path] = {}
+    checkpoint("load")
     con = warehouse.start_building(settings.warehouse, settings.building)
     try:
         counts = warehouse.load_run(con, plan.run_id, parts, processed, plan.skipped, prune)

@@ -29,6 +29,7 @@ import duckdb
 import pyarrow as pa
 
 from tasks import dq_datasets, schema
+from tasks.faults import checkpoint
 
 EXTRA_TABLES = {
     "sources": """CREATE TABLE IF NOT EXISTS sources (
@@ -101,13 +102,22 @@ def start_building(live: Path, building: Path) -> duckdb.DuckDBPyConnection:
     for stale in (building, building.with_name(building.name + ".wal")):
         stale.unlink(missing_ok=True)
     building.parent.mkdir(parents=True, exist_ok=True)
-    if live.exists():
-        shutil.copyfile(live, building)
-    con = connect(building)
-    for stmt in _ddl_statements():
-        con.execute(stmt)
-    if VIEWS_SQL.exists():  # analysis views; CREATE OR REPLACE, so re-running is harmless
-        con.execute(VIEWS_SQL.read_text(encoding="utf-8"))
+    con = None
+    try:
+        if live.exists():
+            shutil.copyfile(live, building)
+        con = connect(building)
+        for stmt in _ddl_statements():
+            con.execute(stmt)
+        if VIEWS_SQL.exists():  # analysis views; CREATE OR REPLACE, so re-running is harmless
+            con.execute(VIEWS_SQL.read_text(encoding="utf-8"))
+    except BaseException:
+        # e.g. the disk filled up during the copy: do not leave a partial copy taking the space
+        if con is not None:
+            con.close()
+        for stale in (building, building.with_name(building.name + ".wal")):
+            stale.unlink(missing_ok=True)
+        raise
     return con
 
 
@@ -117,6 +127,7 @@ def publish(con: duckdb.DuckDBPyConnection, building: Path, live: Path) -> None:
     con.close()
     with open(building, "rb") as fh:
         os.fsync(fh.fileno())
+    checkpoint("publish")
     os.replace(building, live)
     dir_fd = os.open(live.parent, os.O_RDONLY)
     try:
@@ -163,8 +174,11 @@ def load_run(con: duckdb.DuckDBPyConnection, run_id: str, parts: dict[str, list[
                                     + prune_paths, pa.string()),
         })
         con.register("_touched", touched)
+        # Only a file that owned its doc_id (status 'loaded') takes rows with it: a quarantined
+        # file may share the doc_id of another, loaded file whose rows must stay.
         con.execute("""CREATE TEMP TABLE _touched_docs AS
-            SELECT DISTINCT s.doc_id FROM sources s JOIN _touched t USING (source_path)""")
+            SELECT DISTINCT s.doc_id FROM sources s JOIN _touched t USING (source_path)
+            WHERE s.status = 'loaded'""")
         for name in schema.DOC_TABLES:
             con.execute(f"DELETE FROM {name} WHERE doc_id IN (SELECT doc_id FROM _touched_docs)")
         con.execute("DELETE FROM quarantine WHERE source_path IN (SELECT source_path FROM _touched)")
@@ -176,9 +190,15 @@ def load_run(con: duckdb.DuckDBPyConnection, run_id: str, parts: dict[str, list[
             if name == "quarantine":
                 con.execute("INSERT INTO quarantine SELECT *, ? FROM read_parquet(?)", [run_id, files])
             else:
-                # Staged rows whose doc_id is already present came from another file with the
-                # same doc_id; they were refused at planning, so this only guards re-entry.
                 con.execute(f"INSERT INTO {name} SELECT * FROM read_parquet(?)", [files])
+        if parts.get("reports"):
+            # plan_run gives every doc_id one file; should two files still bring the same doc_id,
+            # fail the run (the warehouse stays as it was) rather than double its rows.
+            dup = con.execute("""SELECT doc_id, count(*) FROM reports
+                WHERE doc_id IN (SELECT doc_id FROM read_parquet(?)) GROUP BY doc_id HAVING count(*) > 1
+                ORDER BY doc_id LIMIT 5""", [parts["reports"]]).fetchall()
+            if dup:
+                raise RuntimeError(f"refusing to load duplicate rows for doc_id {dup}; nothing was changed")
         if listing_quarantine:
             con.executemany("INSERT INTO quarantine VALUES (?, ?, ?, ?, ?, ?)",
                             [[q["source_path"], q.get("doc_id"), q.get("sha256"), q["stage"], q["reason"], run_id]
@@ -189,6 +209,7 @@ def load_run(con: duckdb.DuckDBPyConnection, run_id: str, parts: dict[str, list[
             con.executemany("INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
         con.execute("DROP TABLE _touched_docs")
         con.unregister("_touched")
+        checkpoint("commit")
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
