@@ -84,7 +84,7 @@ def collect(con: duckdb.DuckDBPyConnection) -> ReportData:
             SELECT region, slogan, sum(n_mentions) AS n, count(DISTINCT province) AS p
             FROM v_slogans WHERE region IS NOT NULL GROUP BY ALL),
         ranked AS (SELECT *, row_number() OVER (PARTITION BY region ORDER BY p DESC, n DESC, slogan) AS k FROM r)
-        SELECT region, string_agg(slogan || '（' || n || '）', '、' ORDER BY k) AS top_slogans
+        SELECT region, string_agg(slogan || '（' || n || '）', '；' ORDER BY k) AS top_slogans
         FROM ranked WHERE k <= 6 GROUP BY region ORDER BY min(region)""")
     one = lambda sql: con.execute(sql).fetchone()[0]  # noqa: E731
     counts = {
