@@ -25,6 +25,7 @@ COMMENT ON TABLE sources IS 'Every raw file the pipeline has seen: path, doc_id,
 COMMENT ON TABLE runs IS 'One row per pipeline run: counts of files seen/new/changed/loaded/quarantined and outcome.';
 COMMENT ON TABLE dq_results IS 'Great Expectations results of every run: suite, expectation, severity, success, rows checked/failed.';
 COMMENT ON TABLE dq_failures IS 'Current data-quality failures, one row per failing document and expectation; severity critical holds the report back from the v_* views.';
+COMMENT ON TABLE dq_runs IS 'Expectation totals per run and suite: expectations, passed, failed, critical failures.';
 
 -- Held-back reports -----------------------------------------------------------------------------
 
