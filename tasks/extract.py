@@ -33,21 +33,21 @@ _CAMPAIGNS = (  # (campaign name, year, pattern); the 2023 name is checked first
 _CN = "一二三四五六七八九十"
 _DATE_RE = re.compile(
     rf"(?:(?P<y>\d{{4}})年)?(?P<m>\d{{1,2}}|[{_CN}]{{1,2}})月(?P<d>\d{{1,2}}|[{_CN}]{{1,3}})日"
-    r"(?P<tod>上午|下午|晚上|晚间|早上|中午)?"
+    r"(?P<tod>上午|下午|晚上|晚间|晚(?!报)|早上|中午)?"
 )
-_DAY_ONLY_RE = re.compile(r"(?<![月\d年])(?P<d>\d{1,2})日(?P<tod>上午|下午|晚上|晚间|早上|中午)?")
+_DAY_ONLY_RE = re.compile(r"(?<![月\d年])(?P<d>\d{1,2})日(?P<tod>上午|下午|晚上|晚间|晚(?!报)|早上|中午)?")
 _MEETING_VERB_RE = re.compile(r"召开|举行|开幕|举办|启动")
 # A date whose clause is about the central meeting, or that qualifies a noun
 # (在5月31日召开的…会议上), is not this meeting's date.
 _CENTRAL_SUBJECT_RE = re.compile(r"^[，,\s]*(?:党中央|中共中央|中央(?![^，。；]{0,12}?(?:指导|督导)组)|全国|习近平)")
 # A news agency dateline (新华社南宁6月6日电) dates the article, not the meeting.
 _DATELINE_END = "电"
-_TOD_NORMAL = {"晚上": "晚上", "晚间": "晚上", "早上": "上午", "中午": "中午"}
+_TOD_NORMAL = {"晚上": "晚上", "晚间": "晚上", "晚": "晚上", "早上": "上午", "中午": "中午"}
 
 # --- venue and format ------------------------------------------------------------
 _VENUE_RE = re.compile(rf"在(?P<place>[{HAN}]{{1,8}}?)(?:隆重)?(?:召开|举行|开幕|举办)")
 _FORMAT_RE = re.compile(
-    r"(?:以|采取|采用|通过)(?P<f>电视电话会议|电视电话|视频会议|网络视频会议|视频连线|视频直播|网络直播|视频)(?:的)?(?:形式|方式)"
+    r"(?:以|采取|采用|通过)(?P<f>电视电话会议|电视电话|视频会议|网络视频会议|网络视频|视频连线|视频直播|网络直播|视频)(?:的)?(?:形式|方式)"
 )
 _FORMAT_NORMAL = {"电视电话会议": "电视电话会议", "电视电话": "电视电话会议", "网络直播": "网络直播",
                   "视频直播": "网络直播"}
@@ -56,6 +56,7 @@ _FORMAT_NORMAL = {"电视电话会议": "电视电话会议", "电视电话": "�
 _GROUP_RE = re.compile(
     rf"中央(?P<mid>[^，。；：第]{{0,30}}?)第(?P<n>[{NUMERAL_CHARS}]{{1,4}})(?P<circ>巡回)?(?:指导|督导)组"
 )
+_UNNUMBERED_GROUP_RE = re.compile(r"中央(?:“[^”]{0,20}”)?(?:主题教育)?指导组(?=副?组长)")
 _PROVINCIAL_BODY_RE = re.compile(r"省委|市委|党委|区委|县委|省级")
 _GROUP_ROLE_RE = re.compile(r"(?P<t>常务副组长|副组长|组长)")
 _AFTER_NAME_SKIP_RE = re.compile(r"^(?:出席会议并讲话|出席会议并作讲话|出席并讲话|出席会议|讲话|出席|到会|作讲话|一行)?[，、和及]?")
@@ -83,7 +84,9 @@ _HOST_RE = re.compile(rf"(?:{_TITLE_SUFFIX_RE.pattern}|由)(?P<name>[{HAN}·]{{2
 # --- speeches and slogans ----------------------------------------------------------
 _SPEECH_VERBS = "指出|强调|要求|表示|说|提出|希望|宣布|总结"
 _SPEECH_RE = re.compile(
-    rf"^(?P<who>他|她|[{HAN}·]{{2,8}}?)(?:同志)?(?:在(?:讲话|动员讲话|总结讲话|会上|会议上)(?:中|时)?|代表[{HAN}]{{2,12}}?)?"
+    rf"^(?P<who>他|她|[{HAN}·]{{2,16}}?)(?:同志)?"
+    rf"(?:在[{HAN}]{{0,10}}?(?:讲话|发言|会上|会议上)(?:中|时)?|代表[{HAN}]{{2,16}}?(?:讲话|发言)?时?)?"
+    r"(?:最后|还|同时|进一步|特别|并|也|再次)?"
     rf"(?P<verb>{_SPEECH_VERBS})[，,：:]"
 )
 _SLOGAN_RE = re.compile(r"“(?P<s>[^“”\n]{2,16})”")
@@ -110,7 +113,7 @@ _ORG_RE = re.compile(
 )
 _LEAD_DATE_RE = re.compile(
     rf"^[^，。]{{0,30}}?(?:\d{{4}}年)?(?:\d{{1,2}}|[{_CN}]{{1,2}})月(?:\d{{1,2}}|[{_CN}]{{1,3}})日"
-    r"(?:上午|下午|晚上|晚间|早上|中午)?[，,\s]*")
+    r"(?:上午|下午|晚上|晚间|晚(?!报)|早上|中午)?[，,\s]*")
 _TITLE_PREFIX_RE = re.compile(r"^[【\[][^】\]]{0,12}[】\]]\s*|^[“\"《]")
 
 
@@ -363,6 +366,14 @@ def find_groups(paras: list[str]) -> list[GroupMention]:
             circuit = bool(m.group("circ"))
             out.append(GroupMention(number, circuit, _Found(number, no, m.start(), m.end()),
                                     _group_members(text, m.end(), no)))
+    # 中央指导组副组长X without a number: X belongs to the report's central group only when
+    # the report names exactly one; with none (中央指导组有关负责同志) nobody is attributed.
+    numbers = {g.number for g in out if not g.circuit}
+    if len(numbers) == 1:
+        group = next(g for g in out if not g.circuit)
+        for no, text in enumerate(paras):
+            for m in _UNNUMBERED_GROUP_RE.finditer(text):
+                group.members += _group_members(text, m.end(), no)
     return out
 
 
@@ -402,16 +413,20 @@ def name_at(text: str, pos: int) -> tuple[str | None, int]:
             if ch in _STOPS_SINGLE:
                 name = name[:i]
                 break
+    elif len(name) > 2 and name[-1] in "等和及与":  # 省政协主席刘伟等出席
+        name = name[:-1]
     if not _valid_name(name):
         return None, pos
     return name, pos + len(name)
 
 
 def _valid_name(name: str) -> bool:
+    if _TITLE_SUFFIX_RE.search(name):
+        return False
     if "·" in name:
         parts = name.split("·")
-        return all(parts) and len(name) <= 16
-    return 2 <= len(name) <= 4 and not _TITLE_SUFFIX_RE.search(name)
+        return all(1 <= len(p) <= 8 for p in parts) and len(name) <= 16
+    return 2 <= len(name) <= 4
 
 
 def _at_boundary(text: str, pos: int, unit: Unit) -> bool:
@@ -455,12 +470,19 @@ def find_people(doc_id: str, paras: list[str], unit: Unit) -> list[_Placed]:
                 patterns.append(_REGION_BARE_CHAIR_RE)
             for pattern in patterns:
                 for m in pattern.finditer(text):
-                    if not _at_boundary(text, m.start(), unit):
+                    if pattern is _REGION_BARE_CHAIR_RE and "政协" in _clause_before(text, m.start()):
+                        continue
+                    if pattern is not _REGION_BARE_CHAIR_RE and not _at_boundary(text, m.start(), unit):
                         continue
                     name, end = _name_after_title(text, m.end())
                     if name:
                         people.append((Person(doc_id, name, role, no), end - len(name), end))
     return people
+
+
+def _clause_before(text: str, pos: int) -> str:
+    start = max(text.rfind(c, 0, pos) for c in "，。；,;")
+    return text[start + 1: pos]
 
 
 def find_hosts(doc_id: str, paras: list[str], known: set[str]) -> list[_Placed]:
@@ -477,6 +499,9 @@ def find_hosts(doc_id: str, paras: list[str], known: set[str]) -> list[_Placed]:
             if _valid_name(name) and not name.startswith(_NOT_NAME_START):
                 end = m.end("name")
                 hosts.append((Person(doc_id, name, "host", no), end - len(name), end))
+        for name in known:
+            for m in re.finditer(re.escape(name) + r"(?:同志)?主持(?!召开|人|的)", text):
+                hosts.append((Person(doc_id, name, "host", no), m.start(), m.start() + len(name)))
     return hosts
 
 

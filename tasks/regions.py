@@ -23,10 +23,19 @@ class Unit:
     # Other cities of the unit (short form without 市/州), for venues such as 在延安召开.
     cities: tuple[str, ...] = ()
     aliases: tuple[str, ...] = field(default=())
+    # Abbreviations of other cities, resolved like the capital's (在甬召开 in Zhejiang: 宁波市).
+    city_abbrevs: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
+
+
+_CITY_ABBREVS = {
+    "浙江省": {"甬": "宁波市"}, "福建省": {"厦": "厦门市", "鹭": "厦门市"}, "广东省": {"深": "深圳市"},
+    "辽宁省": {"连": "大连市"},
+}
 
 
 def _u(name, short, code, kind, capital, abbrevs=(), cities=(), aliases=()):
-    return Unit(name, short, code, kind, capital, tuple(abbrevs), tuple(cities), tuple(aliases))
+    return Unit(name, short, code, kind, capital, tuple(abbrevs), tuple(cities), tuple(aliases),
+                _CITY_ABBREVS.get(name, {}))
 
 
 UNITS: tuple[Unit, ...] = (
@@ -47,32 +56,32 @@ UNITS: tuple[Unit, ...] = (
     _u("上海市", "上海", "31", "municipality", "上海市", ["沪"]),
     _u("江苏省", "江苏", "32", "province", "南京市", ["宁"],
        ["无锡", "徐州", "常州", "苏州", "南通", "连云港", "淮安", "盐城", "扬州", "镇江", "泰州", "宿迁"]),
-    _u("浙江省", "浙江", "33", "province", "杭州市", ["杭"],
+    _u("浙江省", "浙江", "33", "province", "杭州市", ["杭", "杭城"],
        ["宁波", "温州", "嘉兴", "湖州", "绍兴", "金华", "衢州", "舟山", "台州", "丽水"]),
     _u("安徽省", "安徽", "34", "province", "合肥市", ["肥", "庐"],
        ["芜湖", "蚌埠", "淮南", "马鞍山", "淮北", "铜陵", "安庆", "黄山", "滁州", "阜阳", "宿州", "六安", "亳州", "池州", "宣城"]),
-    _u("福建省", "福建", "35", "province", "福州市", ["榕"],
+    _u("福建省", "福建", "35", "province", "福州市", ["榕", "榕城"],
        ["厦门", "莆田", "三明", "泉州", "漳州", "南平", "龙岩", "宁德", "古田"]),
     _u("江西省", "江西", "36", "province", "南昌市", ["昌", "洪"],
        ["景德镇", "萍乡", "九江", "新余", "鹰潭", "赣州", "吉安", "宜春", "抚州", "上饶", "井冈山", "瑞金"]),
     _u("山东省", "山东", "37", "province", "济南市", ["济", "泉城"],
        ["青岛", "淄博", "枣庄", "东营", "烟台", "潍坊", "济宁", "泰安", "威海", "日照", "临沂", "德州", "聊城", "滨州", "菏泽"]),
-    _u("河南省", "河南", "41", "province", "郑州市", ["郑"],
+    _u("河南省", "河南", "41", "province", "郑州市", ["郑", "绿城"],
        ["开封", "洛阳", "平顶山", "安阳", "鹤壁", "新乡", "焦作", "濮阳", "许昌", "漯河", "三门峡", "南阳", "商丘", "信阳", "周口", "驻马店", "兰考"]),
-    _u("湖北省", "湖北", "42", "province", "武汉市", ["汉"],
+    _u("湖北省", "湖北", "42", "province", "武汉市", ["汉", "江城"],
        ["黄石", "十堰", "宜昌", "襄阳", "鄂州", "荆门", "孝感", "荆州", "黄冈", "咸宁", "随州", "恩施"]),
     _u("湖南省", "湖南", "43", "province", "长沙市", ["长", "星城"],
        ["株洲", "湘潭", "衡阳", "邵阳", "岳阳", "常德", "张家界", "益阳", "郴州", "永州", "怀化", "娄底", "韶山"]),
-    _u("广东省", "广东", "44", "province", "广州市", ["穗"],
+    _u("广东省", "广东", "44", "province", "广州市", ["穗", "羊城", "花城"],
        ["韶关", "深圳", "珠海", "汕头", "佛山", "江门", "湛江", "茂名", "肇庆", "惠州", "梅州", "汕尾", "河源", "阳江", "清远", "东莞", "中山", "潮州", "揭阳", "云浮"]),
-    _u("广西壮族自治区", "广西", "45", "region", "南宁市", ["邕"],
+    _u("广西壮族自治区", "广西", "45", "region", "南宁市", ["邕", "邕城", "绿城"],
        ["柳州", "桂林", "梧州", "北海", "防城港", "钦州", "贵港", "玉林", "百色", "贺州", "河池", "来宾", "崇左"]),
-    _u("海南省", "海南", "46", "province", "海口市", [],
+    _u("海南省", "海南", "46", "province", "海口市", ["椰城"],
        ["三亚", "三沙", "儋州", "琼海"]),
     _u("重庆市", "重庆", "50", "municipality", "重庆市", ["渝"]),
-    _u("四川省", "四川", "51", "province", "成都市", ["蓉"],
+    _u("四川省", "四川", "51", "province", "成都市", ["蓉", "蓉城"],
        ["自贡", "攀枝花", "泸州", "德阳", "绵阳", "广元", "遂宁", "内江", "乐山", "南充", "眉山", "宜宾", "广安", "达州", "雅安", "巴中", "资阳", "西昌"]),
-    _u("贵州省", "贵州", "52", "province", "贵阳市", ["筑"],
+    _u("贵州省", "贵州", "52", "province", "贵阳市", ["筑", "筑城"],
        ["六盘水", "遵义", "安顺", "毕节", "铜仁", "凯里", "都匀", "兴义"]),
     _u("云南省", "云南", "53", "province", "昆明市", ["昆", "春城"],
        ["曲靖", "玉溪", "保山", "昭通", "丽江", "普洱", "临沧", "大理", "蒙自", "景洪"]),
@@ -120,16 +129,18 @@ def resolve_venue(place: str, unit: Unit | None) -> str | None:
     place = place.strip()
     if not place:
         return None
-    if place.endswith("市") and len(place) >= 2:
-        return place
     if unit is not None:
+        if place in unit.city_abbrevs:
+            return unit.city_abbrevs[place]
         if unit.kind == "municipality" and place in (unit.short, unit.name, *unit.capital_abbrevs):
             return unit.name
         capital_short = unit.capital.removesuffix("市")
-        if place in (capital_short, unit.capital, *unit.capital_abbrevs):
+        if place in (capital_short, unit.capital, "省会", "首府", *unit.capital_abbrevs):
             return unit.capital
         if place in unit.cities:
             return place + "市"
+    if place.endswith("市") and len(place) >= 3:  # 在太原市召开; not 乌市, handled above
+        return place
     # Without (or beyond) the unit's context only unambiguous forms: a municipality
     # (在京, 在沪) or a city's own name (在南京, 在延安); never a capital's one-character
     # abbreviation, which differs by province (宁 is 南京 or 西宁).
@@ -164,8 +175,8 @@ ROLE_TITLES: dict[str, dict[str, tuple[str, ...]]] = {
                    "自治区政府主席", "区政府主席", "政府主席"),
     },
     "cppcc_chair": {
-        "province": ("省政协主席",),
-        "municipality": ("市政协主席",),
-        "region": ("自治区政协主席", "区政协主席", "政协主席"),
+        "province": ("省政协党组书记、主席", "省政协主席"),
+        "municipality": ("市政协党组书记、主席", "市政协主席"),
+        "region": ("自治区政协党组书记、主席", "区政协党组书记、主席", "自治区政协主席", "区政协主席", "政协主席"),
     },
 }
