@@ -139,7 +139,6 @@ def regenerate(text: str, con) -> str:
 
 def build_sample_warehouse(workdir: Path, raw_dir: Path = SAMPLES) -> Path:
     """A fresh warehouse of the sample corpus, built by the real flow; returns its path."""
-    sys.path.insert(0, str(ROOT))
     from chuxin.cli import set_offline_env
 
     set_offline_env()
@@ -153,7 +152,8 @@ def build_sample_warehouse(workdir: Path, raw_dir: Path = SAMPLES) -> Path:
 
 
 def main(argv: list[str] | None = None) -> int:
-    import duckdb
+    sys.path.insert(0, str(ROOT))
+    from tasks import warehouse
 
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--warehouse", help="use this warehouse instead of building one from the samples")
@@ -164,7 +164,7 @@ def main(argv: list[str] | None = None) -> int:
     text = doc.read_text(encoding="utf-8")
     with tempfile.TemporaryDirectory(prefix="chuxin-analysis-") as tmp:
         wh = Path(args.warehouse) if args.warehouse else build_sample_warehouse(Path(tmp))
-        con = duckdb.connect(str(wh), read_only=True)
+        con = warehouse.connect(wh, read_only=True)
         try:
             problems = check(text, con)
             if args.check:

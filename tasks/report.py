@@ -14,8 +14,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import duckdb
-
+from tasks import warehouse
 from tasks.regions import UNITS
 
 DOCS_HREF = "../docs/index.html"
@@ -62,13 +61,14 @@ class ReportData:
     extra: dict = field(default_factory=dict)
 
 
-def _rows(con: duckdb.DuckDBPyConnection, sql: str, params=None) -> list[dict]:
+def _rows(con, sql: str, params=None) -> list[dict]:
     cur = con.execute(sql, params or [])
     cols = [d[0] for d in cur.description]
     return [dict(zip(cols, r)) for r in cur.fetchall()]
 
 
-def collect(con: duckdb.DuckDBPyConnection) -> ReportData:
+def collect(con) -> ReportData:
+    """Everything the page shows, from a (read-only) warehouse connection."""
     meetings = _rows(con, "SELECT * FROM v_meetings_all ORDER BY meeting_date NULLS LAST, province_code")
     timeline = _rows(con, "SELECT * FROM v_timeline_all ORDER BY meeting_date")
     coverage = _rows(con, "SELECT * FROM v_group_coverage ORDER BY campaign, guidance_group_no")
@@ -120,7 +120,7 @@ def build_report(data_dir: Path | str, output: Path | str | None = None) -> Path
     if not wh.is_file():
         raise FileNotFoundError(f"no warehouse at {wh}: run `make run` (or `chuxin run`) first")
     out = Path(output) if output else data_dir / "report" / "index.html"
-    con = duckdb.connect(str(wh), read_only=True)
+    con = warehouse.connect(wh, read_only=True)
     try:
         data = collect(con)
     finally:
