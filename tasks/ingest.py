@@ -27,6 +27,8 @@ IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".gif", ".bmp", ".webp"}
 # text (docs/reliability.md), so 4 MiB bounds a worker near 150 MB whatever lands in the dir.
 MAX_BYTES = 4 * 1024 * 1024
 
+EMPTY_REASON = "the file is empty (no bytes, or only white space); re-export the article or remove the file"
+
 _TITLE_RE = re.compile(r"^\s*(\d{1,6})?\s*(.*?)\s*(?:\.txt)?\s*$")
 
 
@@ -46,15 +48,38 @@ def list_files(raw_dir: Path, follow_symlinks: bool = False) -> Listing:
     """Every ``*.txt`` file under ``raw_dir``, recursively.
 
     Symlinks are not followed by default (a link may point outside the raw dir);
-    they are reported in ``skipped`` so that nothing disappears silently.
+    they are reported in ``skipped`` so that nothing disappears silently, and so are
+    folders that cannot be listed. With ``follow_symlinks`` a folder is walked once
+    even if links lead back to it (no endless walk through a link to a parent).
     """
     files: list[str] = []
     skipped: list[tuple[str, str]] = []
-    for dirpath, dirnames, filenames in os.walk(raw_dir, followlinks=follow_symlinks):
+    visited: set[tuple[int, int]] = set()
+
+    def unreadable(err: OSError) -> None:
+        where = Path(err.filename) if err.filename else raw_dir
+        skipped.append((rel_name(where, raw_dir) if where != raw_dir else ".",
+                        f"this folder could not be listed ({err.strerror}); its files were not read"))
+
+    for dirpath, dirnames, filenames in os.walk(raw_dir, onerror=unreadable, followlinks=follow_symlinks):
         base = Path(dirpath)
+        if follow_symlinks:
+            try:
+                st = os.stat(base)
+            except OSError:
+                dirnames.clear()
+                continue
+            if (st.st_dev, st.st_ino) in visited:
+                dirnames.clear()
+                continue
+            visited.add((st.st_dev, st.st_ino))
         dirnames.sort()
-        for name in dirnames:
-            if name.lower().endswith(".txt"):
+        for name in list(dirnames):
+            if not follow_symlinks and (base / name).is_symlink():
+                skipped.append((rel_name(base / name, raw_dir),
+                                "symbolic link to a folder, not followed (links may point outside the raw "
+                                "directory); copy the files in, or run with --follow-symlinks"))
+            elif name.lower().endswith(".txt"):
                 # A directory named like a report is walked into, not read; say so.
                 skipped.append((rel_name(base / name, raw_dir),
                                 "this is a directory named like a .txt file; its contents are read, it is not"))
@@ -68,7 +93,8 @@ def list_files(raw_dir: Path, follow_symlinks: bool = False) -> Listing:
                                      "directory); copy the file in, or run with --follow-symlinks"))
                 continue
             if not path.is_file():
-                skipped.append((rel, "not a regular file"))
+                skipped.append((rel, "not a regular file (a pipe, socket, device or broken link); "
+                                     "put the article text in a regular file"))
                 continue
             files.append(rel)
     files.sort()
@@ -156,7 +182,7 @@ def parse_title_line(line: str, rel_path: str) -> tuple[int | None, str]:
 def parse_source(data: bytes, rel_path: str, n_images: int = 0) -> SourceDoc:
     """Bytes of one raw file → SourceDoc, or RejectedInput with a readable reason."""
     if not data.strip():
-        raise RejectedInput("ingest", "the file is empty")
+        raise RejectedInput("ingest", EMPTY_REASON)
     if len(data) > MAX_BYTES:
         raise RejectedInput("ingest", f"the file is {len(data) / 2**20:.1f} MiB, larger than any article "
                                       f"({MAX_BYTES // 2**20} MiB limit); is it really one report?")
@@ -171,7 +197,7 @@ def parse_source(data: bytes, rel_path: str, n_images: int = 0) -> SourceDoc:
     if "\x00" in text or _looks_binary(text):
         raise RejectedInput("ingest", "the file holds binary data, not text; it is not a scraped article")
     if not text.strip():
-        raise RejectedInput("ingest", "the file is empty")
+        raise RejectedInput("ingest", EMPTY_REASON)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     first, _, body = text.partition("\n")
     listing_no, title = parse_title_line(first, rel_path)
