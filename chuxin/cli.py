@@ -32,7 +32,7 @@ def _run(args: argparse.Namespace) -> int:
     state: State = chuxin_etl(raw_dir=args.raw_dir, data_dir=args.data_dir, prune=args.prune,
                               strict=args.strict, batch_size=args.batch_size, workers=args.workers,
                               dask_address=args.dask_address, follow_symlinks=args.follow_symlinks,
-                              lock_timeout=args.lock_timeout, return_state=True)
+                              lock_timeout=args.lock_timeout, staging_url=args.staging_url, return_state=True)
     if state.is_failed():
         print(f"chuxin: run failed: {state.message}", file=sys.stderr)
         return 1
@@ -96,6 +96,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--batch-size", type=int, default=500, help="documents per extraction task")
     run.add_argument("--workers", type=int, default=0, help="extraction processes (default: one per core)")
     run.add_argument("--dask-address", default=None, help="run extraction on this Dask scheduler (tcp://host:port)")
+    run.add_argument("--staging-url", default=None,
+                     help="fsspec URL for the Parquet parts, e.g. s3://bucket/chuxin-staging (default: DATA_DIR/staging)")
     run.add_argument("--follow-symlinks", action="store_true", help="read files behind symbolic links")
     run.add_argument("--lock-timeout", type=float, default=60.0,
                      help="seconds to wait for another run on the same data dir (default: 60)")

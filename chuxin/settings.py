@@ -9,7 +9,7 @@ from pathlib import Path
 
 @dataclass(frozen=True)
 class Settings:
-    raw_dir: Path = Path("data/raw")
+    raw_dir: Path | str = Path("data/raw")  # a local path, or an fsspec URL (s3://…, file://…)
     data_dir: Path = Path("data")
     batch_size: int = 500  # documents per task run: Prefect costs milliseconds per task
     workers: int = 0  # extraction processes; 0 = one per core
@@ -18,6 +18,7 @@ class Settings:
     follow_symlinks: bool = False
     lock_timeout: float = 60.0  # seconds a run waits for another run to finish
     dask_address: str | None = None
+    staging_url: str | None = None  # fsspec URL for the Parquet parts (default: data_dir/staging)
 
     @property
     def warehouse(self) -> Path:
@@ -34,6 +35,12 @@ class Settings:
 
     def staging(self, run_id: str) -> Path:
         return self.data_dir / "staging" / run_id
+
+    def staging_location(self, run_id: str) -> str:
+        """Where workers write this run's Parquet parts: a local path or an fsspec URL."""
+        if self.staging_url:
+            return self.staging_url.rstrip("/") + "/" + run_id
+        return str(self.staging(run_id))
 
     @property
     def parquet_dir(self) -> Path:
@@ -52,6 +59,6 @@ class Settings:
         """Settings from keyword overrides, ignoring Nones (unset CLI flags)."""
         clean = {k: v for k, v in overrides.items() if v is not None}
         for key in ("raw_dir", "data_dir"):
-            if key in clean:
+            if key in clean and not (key == "raw_dir" and "://" in str(clean[key])):
                 clean[key] = Path(clean[key])
         return cls(**clean)

@@ -11,7 +11,7 @@ import shutil
 import uuid
 from urllib.parse import quote
 
-from prefect import flow, get_run_logger
+from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_progress_artifact, create_table_artifact, \
     update_progress_artifact
 from prefect.context import get_run_context
@@ -19,20 +19,71 @@ from prefect.states import Failed
 from prefect.task_runners import ProcessPoolTaskRunner, ThreadPoolTaskRunner
 
 from chuxin.settings import Settings
-from tasks import warehouse
+from tasks import fsio, warehouse
 from tasks.process import BatchResult
-from tasks.steps import Plan, extract_batch, load_validate_publish, plan_run
+from tasks.steps import IO_RETRIES, Plan, load_validate_publish, plan_run
+
+
+@task(name="extract-batch", **IO_RETRIES)
+def extract_batch(raw_dir: str, rel_paths: list[str], out_dir: str, batch_no: int) -> BatchResult:
+    """One batch: read (local path or fsspec URL) → clean → extract → Parquet parts under out_dir."""
+    return fsio.run_batch(raw_dir, rel_paths, out_dir, batch_no)
 
 
 @flow(name="chuxin-extract")
-def extract_batches(raw_dir: str, batches: list[list[str]], out_dir: str) -> list[BatchResult]:
+def extract_batches(raw_dir: str, manifest: str, out_dir: str) -> list[BatchResult]:
+    """Run every batch of the manifest as a task on the flow's task runner.
+
+    The batches travel in a manifest file, not as a parameter: Prefect refuses flow-run
+    parameters over 512 KB, which a list of file names passes at a few thousand files.
+    """
+    batches = fsio.read_manifest(manifest)
     progress = create_progress_artifact(progress=0.0, description="extraction batches done (%)")
     futures = [extract_batch.submit(raw_dir, batch, out_dir, i) for i, batch in enumerate(batches)]
+    del batches
     results = []
+    step = max(1, len(futures) // 100)
     for done, fut in enumerate(futures, start=1):
         results.append(fut.result())
-        update_progress_artifact(progress, progress=100.0 * done / len(futures))
+        if done % step == 0 or done == len(futures):
+            update_progress_artifact(progress, progress=100.0 * done / len(futures))
     return results
+
+
+@task(name="plan-run", **IO_RETRIES)
+def plan_remote_run(settings: Settings, run_id: str) -> Plan:
+    """``plan_run`` for a raw dir given as an fsspec URL (object storage).
+
+    Same rule: size and mtime as the store reports them decide "unchanged"; otherwise the
+    SHA-256 of the object's bytes does.
+    """
+    import hashlib
+
+    url = str(settings.raw_dir)
+    listing, stats = fsio.list_url(url)
+    known: dict[str, warehouse.KnownSource] = {}
+    if settings.warehouse.exists():
+        con = warehouse.connect(settings.warehouse, read_only=True)
+        try:
+            if con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name='sources'").fetchone()[0]:
+                known = warehouse.known_sources(con)
+        finally:
+            con.close()
+    plan = Plan(run_id=run_id, n_seen=len(listing.files))
+    for rel in listing.files:
+        plan.stats[rel] = stats[rel]
+        old = known.get(rel)
+        if old is None:
+            plan.new.append(rel)
+        elif old.sha256 is not None and (old.size, old.mtime_ns) == stats[rel]:
+            plan.unchanged += 1
+        elif old.status == "loaded" and hashlib.sha256(fsio.read_bytes(url, rel)).hexdigest() == old.sha256:
+            plan.unchanged += 1
+        else:
+            plan.changed.append(rel)
+    seen = set(listing.files)
+    plan.removed = sorted(p for p in known if p not in seen)
+    return plan
 
 
 def _task_runner(settings: Settings, n_batches: int):
@@ -48,13 +99,15 @@ def _task_runner(settings: Settings, n_batches: int):
 @flow(name="chuxin-etl")
 def chuxin_etl(raw_dir: str = "data/raw", data_dir: str = "data", prune: bool = False, strict: bool = False,
                batch_size: int = 500, workers: int = 0, dask_address: str | None = None,
-               follow_symlinks: bool = False, lock_timeout: float = 60.0) -> dict:
+               follow_symlinks: bool = False, lock_timeout: float = 60.0,
+               staging_url: str | None = None) -> dict:
     """Run the pipeline once. Returns the run summary (also stored in the ``runs`` table)."""
     settings = Settings.build(raw_dir=raw_dir, data_dir=data_dir, prune=prune, strict=strict,
                               batch_size=batch_size, workers=workers, dask_address=dask_address,
-                              follow_symlinks=follow_symlinks, lock_timeout=lock_timeout)
+                              follow_symlinks=follow_symlinks, lock_timeout=lock_timeout,
+                              staging_url=staging_url)
     logger = get_run_logger()
-    if not settings.raw_dir.is_dir():
+    if not fsio.exists_dir(settings.raw_dir):
         # An expected condition: a clear message and a Failed state, not a traceback.
         return Failed(message=f"raw directory {settings.raw_dir} does not exist or is not a directory")
     flow_run = get_run_context().flow_run
@@ -81,24 +134,33 @@ def chuxin_etl(raw_dir: str = "data/raw", data_dir: str = "data", prune: bool = 
 def _locked_run(settings: Settings, run_id: str, meta: dict) -> dict:
     logger = get_run_logger()
     with warehouse.writer_lock(settings.lock_file, settings.lock_timeout):
-        plan: Plan = plan_run(settings, run_id)
+        plan: Plan = (plan_remote_run(settings, run_id) if fsio.is_url(settings.raw_dir)
+                      else plan_run(settings, run_id))
         logger.info("%d files seen: %d new, %d changed, %d unchanged, %d removed from the raw dir",
                     plan.n_seen, len(plan.new), len(plan.changed), plan.unchanged, len(plan.removed))
         if plan.removed and not settings.prune:
             logger.info("rows of %d removed files are kept; run with --prune to drop them", len(plan.removed))
-        staging = settings.staging(run_id)
+        staging = settings.staging_location(run_id)
+        local_staging = settings.staging(run_id)
         batches = plan.batches(settings.batch_size)
         try:
             results: list[BatchResult] = []
             if batches:
                 runner = _task_runner(settings, len(batches))
+                manifest = fsio.write_manifest(staging, batches)
+                n_batches = len(batches)
+                del batches
                 results = extract_batches.with_options(task_runner=runner)(
-                    str(settings.raw_dir), batches, str(staging))
+                    str(settings.raw_dir), manifest, staging)
+                if fsio.is_url(staging):  # DuckDB loads from a local disk
+                    results = fsio.localize_parts(results, local_staging)
+                logger.info("extracted %d batches", n_batches)
             elif not (plan.skipped or (settings.prune and plan.removed)):
                 logger.info("nothing new or changed: the warehouse is up to date")
             summary = load_validate_publish(settings, plan, results, meta)
         finally:
-            shutil.rmtree(staging, ignore_errors=True)
+            fsio.remove_tree(staging)
+            shutil.rmtree(local_staging, ignore_errors=True)
     summary["plan"] = {"seen": plan.n_seen, "new": len(plan.new), "changed": len(plan.changed),
                        "unchanged": plan.unchanged, "removed": len(plan.removed)}
     summary["run_id"] = run_id

@@ -188,7 +188,6 @@ class SynthDoc:
 
 
 _GROUP_MAP: dict[tuple[int, int], dict[str, int]] = {}
-_GROUP_LEADERS: dict[tuple[int, int, int], tuple[str | None, str]] = {}
 
 
 def _group_of(seed: int, year: int, unit: Unit) -> int:
@@ -204,17 +203,37 @@ def _group_of(seed: int, year: int, unit: Unit) -> int:
     return _GROUP_MAP[key][unit.name]
 
 
+_ROSTERS: dict[tuple[int, int], dict] = {}
+
+
+def _roster(seed: int, year: int) -> dict:
+    """Who held which office in one campaign batch: a unit's secretary, governor, CPPCC chair
+    and deputy secretary, and each group's leader and deputy, all distinct people.
+
+    Fixed per (seed, year), as in reality: every report of a batch names the same office
+    holders, so the warehouse's cross-report checks hold on a synthetic corpus too.
+    """
+    key = (seed, year)
+    if key not in _ROSTERS:
+        rng = random.Random(f"{seed}/roster/{year}")
+        used: set[str] = set()
+
+        def fresh(unit: Unit | None = None) -> str:
+            while True:
+                name = person_name(rng, unit)
+                if name not in used:
+                    used.add(name)
+                    return name
+
+        units = {u.name: (fresh(u), fresh(u), fresh(u), fresh()) for u in UNITS}
+        groups = {n: (fresh(), fresh()) for n in range(1, 41)}
+        _ROSTERS[key] = {"units": units, "groups": groups}
+    return _ROSTERS[key]
+
+
 def _group_people(seed: int, year: int, number: int) -> tuple[str, str]:
     """(leader, deputy) of a group: the same in every report of that campaign batch."""
-    key = (seed, year, number)
-    if key not in _GROUP_LEADERS:
-        rng = random.Random(f"{seed}/group/{year}/{number}")
-        leader = person_name(rng)
-        deputy = person_name(rng)
-        while deputy == leader:
-            deputy = person_name(rng)
-        _GROUP_LEADERS[key] = (leader, deputy)
-    return _GROUP_LEADERS[key]
+    return _roster(seed, year)["groups"][number]
 
 
 def _org_committee(unit: Unit) -> str:
@@ -299,11 +318,9 @@ def _provincial(rng: random.Random, seed: int, i: int, unit: Unit) -> tuple[str,
     leader, deputy = _group_people(seed, year, number)
     if rng.random() < 0.25:
         leader = None  # only the deputy came (as in the Jiangsu and Henan samples)
-    sec, gov, cppcc = person_name(rng, unit), person_name(rng, unit), person_name(rng, unit)
-    while gov == sec:
-        gov = person_name(rng, unit)
+    sec, gov, cppcc, deputy_sec = _roster(seed, year)["units"][unit.name]
     host_is_gov = rng.random() < 0.75
-    host = gov if host_is_gov else _han_name(rng)
+    host = gov if host_is_gov else deputy_sec
     date_text, iso, tod, date_form = _date_text(rng, year)
     place, city, venue_form = _venue(rng, unit)
     meeting = rng.choice(("工作会议", "工作会议", "动员会议", "动员部署会议"))
