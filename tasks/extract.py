@@ -189,7 +189,8 @@ def extract(doc: SourceDoc, cleaned: Cleaned) -> Extraction:
     )
     note("organisation", org)
     note("province", unit_found, report.province)
-    note("meeting_date", meeting, report.meeting_date)
+    if report.meeting_date:
+        note("meeting_date", meeting, report.meeting_date)
     if report.time_of_day:
         note("time_of_day", meeting, report.time_of_day)
     note("venue_city", venue)
