@@ -70,12 +70,17 @@ def list_url(url: str) -> tuple[Listing, dict[str, tuple[int, int]]]:
     root = root.rstrip("/")
     files: list[str] = []
     stats: dict[str, tuple[int, int]] = {}
+    local = "file" in (fs.protocol if isinstance(fs.protocol, tuple) else (fs.protocol,))
     for path, info in fs.find(root, detail=True).items():
         rel = PurePosixPath(path).relative_to(root).as_posix()
         if not rel.lower().endswith(".txt") or info.get("type") != "file":
             continue
         files.append(rel)
-        stats[rel] = (int(info.get("size") or 0), _mtime_ns(info))
+        if local:  # fsspec gives float seconds; the local planner records exact nanoseconds
+            st = os.stat(path)
+            stats[rel] = (st.st_size, st.st_mtime_ns)
+        else:
+            stats[rel] = (int(info.get("size") or 0), _mtime_ns(info))
     files.sort()
     return Listing(files, []), stats
 
