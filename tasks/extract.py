@@ -36,6 +36,8 @@ _DATE_RE = re.compile(
     r"(?P<tod>上午|下午|晚上|晚间|晚(?!报)|早上|中午)?"
 )
 _DAY_ONLY_RE = re.compile(r"(?<![月\d年])(?P<d>\d{1,2})日(?P<tod>上午|下午|晚上|晚间|晚(?!报)|早上|中午)?")
+# 昨天下午 / 今天上午: no date to give, but the time of day is said.
+_RELATIVE_DAY_RE = re.compile(r"(?:昨天|昨日|今天|今日|当天|当日)(?P<tod>上午|下午|晚上|晚间|早上|中午)")
 _MEETING_VERB_RE = re.compile(r"召开|举行|开幕|举办|启动")
 # A date whose clause is about the central meeting, or that qualifies a noun
 # (在5月31日召开的…会议上), is not this meeting's date.
@@ -288,7 +290,8 @@ def find_meeting_date(paras: list[str], campaign_year: int | None) -> tuple[set,
     candidates: dict[tuple, _Found] = {}
     for no in range(1, min(len(paras), 3)):
         for s_start, sentence in _sentences(paras[no]):
-            matches = list(_DATE_RE.finditer(sentence)) or list(_DAY_ONLY_RE.finditer(sentence))
+            matches = (list(_DATE_RE.finditer(sentence)) or list(_DAY_ONLY_RE.finditer(sentence))
+                       or list(_RELATIVE_DAY_RE.finditer(sentence)))
             for m in matches:
                 rest = sentence[m.end():]
                 if rest.startswith(_DATELINE_END):
@@ -298,8 +301,8 @@ def find_meeting_date(paras: list[str], campaign_year: int | None) -> tuple[set,
                     continue
                 if _CENTRAL_SUBJECT_RE.match(rest) or sentence[max(0, m.start() - 1): m.start()] == "在":
                     continue
-                month = parse_int(m.group("m")) if "m" in m.groupdict() and m.group("m") else None
-                day = parse_int(m.group("d"))
+                month = parse_int(m.group("m")) if m.groupdict().get("m") else None
+                day = parse_int(m.group("d")) if m.groupdict().get("d") else None
                 year = int(m.group("y")) if m.groupdict().get("y") else None
                 key = (month, day)
                 if key in candidates:
@@ -465,6 +468,8 @@ def find_people(doc_id: str, paras: list[str], unit: Unit) -> list[_Placed]:
     """Province-level office holders: party secretary, governor, CPPCC chair."""
     people: list[_Placed] = []
     for no, text in enumerate(paras[1:], start=1):
+        if _SPEECH_RE.match(text):  # a speech talks about offices (省长要带头), it does not list holders
+            continue
         for role in ROLE_TITLES:
             patterns = [_ROLE_RES[(role, unit.kind)]]
             if role == "governor" and unit.kind == "region":
@@ -490,7 +495,7 @@ def find_hosts(doc_id: str, paras: list[str], known: set[str]) -> list[_Placed]:
     """Who chaired the meeting: 省长陈润儿主持, 会议由X主持, 副组长邵平主持会议."""
     hosts: list[_Placed] = []
     for no, text in enumerate(paras[1:], start=1):
-        if "主持" not in text:
+        if "主持" not in text or _SPEECH_RE.match(text):
             continue
         for m in _HOST_RE.finditer(text):
             name = m.group("name")
