@@ -109,6 +109,17 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def _utf8(data: bytes) -> str:
+    """Strict UTF-8, except that a file cut inside its last character keeps the text before
+    the cut (a truncated download) instead of being misread as GB18030."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.reason == "unexpected end of data" and exc.end == len(data) and len(data) - exc.start < 4:
+            return data[: exc.start].decode("utf-8")
+        raise
+
+
 def decode(data: bytes) -> tuple[str, str]:
     """Decode report bytes; returns (text, encoding name).
 
@@ -117,7 +128,10 @@ def decode(data: bytes) -> tuple[str, str]:
     misreads short GBK text and is slow, so it comes last.
     """
     if data.startswith(codecs.BOM_UTF8):
-        return data[3:].decode("utf-8", errors="strict"), "utf-8-sig"
+        try:
+            return _utf8(data[3:]), "utf-8-sig"
+        except UnicodeDecodeError as exc:
+            raise RejectedInput("ingest", f"the file starts with a UTF-8 byte order mark but is not valid UTF-8 ({exc.reason} at byte {exc.start + 3}); re-save it as UTF-8") from None
     for bom, enc in ((codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")):
         if data.startswith(bom):
             try:
@@ -125,7 +139,7 @@ def decode(data: bytes) -> tuple[str, str]:
             except UnicodeDecodeError as exc:
                 raise RejectedInput("ingest", f"the file starts with a UTF-16 byte order mark but is not valid UTF-16 ({exc.reason} at byte {exc.start}); re-save it as UTF-8") from None
     try:
-        return data.decode("utf-8"), "utf-8"
+        return _utf8(data), "utf-8"
     except UnicodeDecodeError:
         pass
     try:
