@@ -180,17 +180,32 @@ def text_colour(fill: str) -> str:
     return "#1a1a1a" if (0.299 * r + 0.587 * g + 0.114 * b) > 150 else "#ffffff"
 
 
-HATCH = ('<defs><pattern id="hatch" patternUnits="userSpaceOnUse" width="6" height="6" '
-         'patternTransform="rotate(45)"><rect width="6" height="6" fill="#eeeeee"/>'
-         '<line x1="0" y1="0" x2="0" y2="6" stroke="#b0b0b0" stroke-width="3"/></pattern></defs>')
+# Defined once per page (in a zero-size SVG) and used by every chart as fill="url(#hatch)".
+HATCH_DEFS = ('<svg width="0" height="0" style="position:absolute" aria-hidden="true"><defs>'
+              '<pattern id="hatch" patternUnits="userSpaceOnUse" width="6" height="6" '
+              'patternTransform="rotate(45)"><rect width="6" height="6" fill="#eeeeee"/>'
+              '<line x1="0" y1="0" x2="0" y2="6" stroke="#b0b0b0" stroke-width="3"/></pattern></defs></svg>')
 
 
-def timeline_svg(data: ReportData) -> str:
+def _span(meetings: list[dict]) -> tuple[dt.date | None, dt.date | None]:
+    dates = [m["meeting_date"] for m in meetings if m["meeting_date"]]
+    return (min(dates), max(dates)) if dates else (None, None)
+
+
+def by_campaign(meetings: list[dict]) -> list[tuple[str | None, list[dict]]]:
+    """Meetings grouped by campaign, campaigns in order of their first meeting (each has its own scale)."""
+    groups: dict[str | None, list[dict]] = {}
+    for m in meetings:
+        groups.setdefault(m["campaign"], []).append(m)
+    return sorted(groups.items(), key=lambda kv: (_span(kv[1])[0] or dt.date.max, kv[0] or ""))
+
+
+def timeline_svg(meetings: list[dict]) -> str:
     """Stacked blocks per day, one block per provincial meeting, labelled with the province."""
-    dated = [m for m in data.meetings if m["meeting_date"]]
+    dated = [m for m in meetings if m["meeting_date"]]
     if not dated:
         return '<p class="empty">没有带日期的会议（no dated meetings）。</p>'
-    first, last = data.counts["first_date"], data.counts["last_date"]
+    first, last = _span(meetings)
     span = (last - first).days
     days = ([first + dt.timedelta(n) for n in range(span + 1)] if span <= 45
             else sorted({m["meeting_date"] for m in dated}))
@@ -207,7 +222,7 @@ def timeline_svg(data: ReportData) -> str:
     height = top + chart_h + bottom
     base = top + chart_h
     parts = [f'<svg class="chart" viewBox="0 0 {width} {height}" '
-             f'width="{width}" height="{height}" role="img" aria-label="各地会议时间线">', HATCH]
+             f'width="{width}" height="{height}" role="img" aria-label="各地会议时间线">']
     for k in range(0, max(3, max_n) + 1, max(1, (max_n + 4) // 5)):  # y grid
         y = base - k * (block_h + gap)
         parts.append(f'<line x1="{left}" x2="{width - 10}" y1="{y}" y2="{y}" class="grid"/>'
@@ -234,19 +249,19 @@ def timeline_svg(data: ReportData) -> str:
     return "".join(parts)
 
 
-def tilemap_svg(data: ReportData) -> str:
+def tilemap_svg(meetings: list[dict]) -> str:
     """The 31 province-level units as a tile grid, coloured by meeting date."""
     by_province: dict[str, list[dict]] = {}
-    for m in data.meetings:
+    for m in meetings:
         if m["province"]:
             by_province.setdefault(m["province"], []).append(m)
-    first, last = data.counts["first_date"], data.counts["last_date"]
+    first, last = _span(meetings)
     tw, th, pad = 92, 70, 6
     cols = max(c for c, _ in TILE_GRID.values()) + 1
     rows = max(r for _, r in TILE_GRID.values()) + 1
     width, height = cols * (tw + pad) + pad, rows * (th + pad) + pad
     parts = [f'<svg class="chart" viewBox="0 0 {width} {height}" '
-             f'width="{width}" height="{height}" role="img" aria-label="31个省级单位会议日期">', HATCH]
+             f'width="{width}" height="{height}" role="img" aria-label="31个省级单位会议日期">']
     for u in UNITS:
         c, r = TILE_GRID[u.code]
         x, y = pad + c * (tw + pad), pad + r * (th + pad)
@@ -277,9 +292,9 @@ def tilemap_svg(data: ReportData) -> str:
     return "".join(parts)
 
 
-def legend_html(data: ReportData) -> str:
-    first, last = data.counts["first_date"], data.counts["last_date"]
-    dates = sorted({m["meeting_date"] for m in data.meetings if m["meeting_date"]})
+def legend_html(meetings: list[dict]) -> str:
+    first, last = _span(meetings)
+    dates = sorted({m["meeting_date"] for m in meetings if m["meeting_date"]})
     items = []
     if len(dates) <= 14:
         items = [f'<span class="sw" style="background:{date_colour(d, first, last)}"></span>{e(_md(d))}'
@@ -381,6 +396,7 @@ h1 { font-size: 28px; margin: 0 0 4px; letter-spacing: .02em; }
 h2 { font-size: 20px; margin: 36px 0 10px; padding-bottom: 6px; border-bottom: 2px solid var(--accent); }
 h2 small, h1 small { font-weight: 400; color: var(--muted); font-size: 13px; margin-left: 8px; }
 h3 { font-size: 16px; margin: 20px 0 8px; }
+.campaigns { font-size: 17px; margin: 2px 0 8px; color: #7a2e2a; }
 .muted, .sub { color: var(--muted); font-size: 13px; }
 .cards { display: flex; flex-wrap: wrap; gap: 12px; margin: 18px 0 6px; }
 .card { background: #fff; border: 1px solid var(--line); border-radius: 10px; padding: 10px 16px; min-width: 130px; }
@@ -421,25 +437,46 @@ footer { margin-top: 40px; color: var(--muted); font-size: 12px; }
 
 def render(data: ReportData) -> str:
     c = data.counts
-    span = f"{_md(c['first_date'])} – {_md(c['last_date'])}" if c["first_date"] else "—"
-    year = c["first_date"].year if c["first_date"] else ""
-    cards = [(c["meetings"], "省级会议报告"), (f"{c['provinces']}/31", "省级单位"), (span, f"{year} 会议日期"),
+    first, last = c["first_date"], c["last_date"]
+    if first is None:
+        span, span_label = "—", "会议日期"
+    elif first.year == last.year:
+        span, span_label = f"{_md(first)} – {_md(last)}", f"{first.year} 会议日期"
+    else:
+        span, span_label = f"{first.isoformat()} – {last.isoformat()}", "会议日期"
+    cards = [(c["meetings"], "省级会议报告"), (f"{c['provinces']}/31", "省级单位"), (span, span_label),
              (c["groups"], "中央指导组"), (c["officials"], "出场官员"), (c["held_back"], "暂缓（数据质量）"),
              (c["quarantined"], "隔离文件")]
+    campaigns = by_campaign(data.meetings)
+    several = len(campaigns) > 1
+
+    def heading(campaign: str | None, ms: list[dict]) -> str:
+        if not several:
+            return ""
+        f, _ = _span(ms)
+        name = f"“{campaign}”主题教育" if campaign else "未识别的主题教育"
+        return f"<h3>{e(name)} {e(f.year if f else '')}（{len(ms)} 篇报告）</h3>"
+
+    timelines = "".join(f'{heading(k, ms)}<div class="panel">{timeline_svg(ms)}</div>' for k, ms in campaigns)
+    maps = "".join(f'{heading(k, ms)}<div class="panel center">{tilemap_svg(ms)}{legend_html(ms)}</div>'
+                   for k, ms in campaigns)
+    names = "、".join(f"“{k}”" for k, _ in campaigns if k) or "主题教育"
     meetings_rows = [{**m, "when": _date_time(m), "province_s": m["province"]} for m in data.meetings]
     body = f"""
+{HATCH_DEFS}
 <header>
-<h1>“不忘初心、牢记使命”主题教育 · 各地会议概览<small>theme-education meetings report</small></h1>
+<h1>主题教育 · 各地会议概览<small>theme-education meetings report</small></h1>
+<p class="campaigns">{e(names)}</p>
 <p class="muted">根据仓库 {e(data.warehouse)} 生成于 {e(data.generated_at)}；共 {e(c['reports'])} 篇报告。
 阴影（斜纹）表示因 critical 数据质量问题暂缓的报告：它们在图中显示，但不计入 v_* 视图。</p>
 <div class="cards">{''.join(f'<div class="card"><b>{e(v)}</b><span>{e(k)}</span></div>' for v, k in cards)}</div>
 </header>
 
 <section id="timeline"><h2>会议时间线<small>meetings by date</small></h2>
-<div class="panel">{timeline_svg(data)}</div></section>
+{timelines}</section>
 
 <section id="map"><h2>31 个省级单位：会议日期<small>tile map coloured by meeting date</small></h2>
-<div class="panel center">{tilemap_svg(data)}{legend_html(data)}</div></section>
+{maps}</section>
 
 <section id="groups"><h2>中央指导组覆盖情况<small>central guidance group coverage</small></h2>
 {table_html(data.coverage, [("guidance_group_no", "指导组"), ("group_leader", "组长"), ("group_deputy", "副组长"),

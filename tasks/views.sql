@@ -91,60 +91,66 @@ COMMENT ON VIEW v_meetings IS 'One row per provincial meeting, officials in colu
 
 CREATE OR REPLACE VIEW v_group_coverage_all AS
 WITH m AS (SELECT * FROM v_meetings_all WHERE guidance_group_no IS NOT NULL),
-leaders AS (
-    SELECT m.campaign, m.guidance_group_no, p.role,
-           string_agg(DISTINCT p.name, '、' ORDER BY p.name) AS names
+per_province AS (  -- a province met by the same group twice (or reported twice) counts once
+    SELECT campaign, guidance_group_no, province, province_code,
+           min(meeting_date) AS first_date, max(meeting_date) AS last_date, count(*) AS n_meetings, bool_or(held_back) AS held_back
+    FROM m GROUP BY ALL
+),
+names AS (
+    SELECT m.campaign, m.guidance_group_no,
+           string_agg(DISTINCT p.name, '、' ORDER BY p.name) FILTER (WHERE p.role = 'group_leader') AS group_leader,
+           string_agg(DISTINCT p.name, '、' ORDER BY p.name) FILTER (WHERE p.role = 'group_deputy') AS group_deputy
     FROM m JOIN people p USING (doc_id)
-    WHERE p.role IN ('group_leader', 'group_deputy')
     GROUP BY ALL
 )
-SELECT m.campaign,
-       m.guidance_group_no,
-       any_value(l.names) AS group_leader,
-       any_value(d.names) AS group_deputy,
+SELECT g.campaign,
+       g.guidance_group_no,
+       any_value(n.group_leader) AS group_leader,
+       any_value(n.group_deputy) AS group_deputy,
        count(*) AS n_provinces,
-       string_agg(m.province, '、' ORDER BY m.meeting_date NULLS LAST, m.province_code) AS provinces,
-       string_agg(coalesce(strftime(m.meeting_date, '%Y-%m-%d'), '?'), '、'
-                  ORDER BY m.meeting_date NULLS LAST, m.province_code) AS dates,
-       min(m.meeting_date) AS first_date,
-       max(m.meeting_date) AS last_date,
-       bool_or(m.held_back) AS any_held_back
-FROM m
-LEFT JOIN leaders l ON l.campaign IS NOT DISTINCT FROM m.campaign
-    AND l.guidance_group_no = m.guidance_group_no AND l.role = 'group_leader'
-LEFT JOIN leaders d ON d.campaign IS NOT DISTINCT FROM m.campaign
-    AND d.guidance_group_no = m.guidance_group_no AND d.role = 'group_deputy'
-GROUP BY m.campaign, m.guidance_group_no
-ORDER BY m.campaign, m.guidance_group_no;
-COMMENT ON VIEW v_group_coverage_all IS 'Central guidance group (campaign, number) → leader, deputy, the provinces it attended (in meeting order) and their dates; includes held-back reports. Two names in group_leader mean the reports disagree.';
+       sum(g.n_meetings)::BIGINT AS n_meetings,
+       string_agg(coalesce(g.province, '?'), '、' ORDER BY g.first_date NULLS LAST, g.province_code) AS provinces,
+       string_agg(coalesce(strftime(g.first_date, '%Y-%m-%d'), '?'), '、'
+                  ORDER BY g.first_date NULLS LAST, g.province_code) AS dates,
+       min(g.first_date) AS first_date,
+       max(g.last_date) AS last_date,
+       bool_or(g.held_back) AS any_held_back
+FROM per_province g
+LEFT JOIN names n ON n.campaign IS NOT DISTINCT FROM g.campaign AND n.guidance_group_no = g.guidance_group_no
+GROUP BY g.campaign, g.guidance_group_no
+ORDER BY g.campaign, g.guidance_group_no;
+COMMENT ON VIEW v_group_coverage_all IS 'Central guidance group (campaign, number) → leader, deputy, the provinces it attended (each once, in order of first meeting), their first meeting dates, number of meetings; includes held-back reports. Two names in group_leader mean the reports disagree.';
 
 CREATE OR REPLACE VIEW v_group_coverage AS
 WITH m AS (SELECT * FROM v_meetings WHERE guidance_group_no IS NOT NULL),
-leaders AS (
-    SELECT m.campaign, m.guidance_group_no, p.role,
-           string_agg(DISTINCT p.name, '、' ORDER BY p.name) AS names
+per_province AS (  -- a province met by the same group twice (or reported twice) counts once
+    SELECT campaign, guidance_group_no, province, province_code,
+           min(meeting_date) AS first_date, max(meeting_date) AS last_date, count(*) AS n_meetings
+    FROM m GROUP BY ALL
+),
+names AS (
+    SELECT m.campaign, m.guidance_group_no,
+           string_agg(DISTINCT p.name, '、' ORDER BY p.name) FILTER (WHERE p.role = 'group_leader') AS group_leader,
+           string_agg(DISTINCT p.name, '、' ORDER BY p.name) FILTER (WHERE p.role = 'group_deputy') AS group_deputy
     FROM m JOIN people p USING (doc_id)
-    WHERE p.role IN ('group_leader', 'group_deputy')
     GROUP BY ALL
 )
-SELECT m.campaign,
-       m.guidance_group_no,
-       any_value(l.names) AS group_leader,
-       any_value(d.names) AS group_deputy,
+SELECT g.campaign,
+       g.guidance_group_no,
+       any_value(n.group_leader) AS group_leader,
+       any_value(n.group_deputy) AS group_deputy,
        count(*) AS n_provinces,
-       string_agg(m.province, '、' ORDER BY m.meeting_date NULLS LAST, m.province_code) AS provinces,
-       string_agg(coalesce(strftime(m.meeting_date, '%Y-%m-%d'), '?'), '、'
-                  ORDER BY m.meeting_date NULLS LAST, m.province_code) AS dates,
-       min(m.meeting_date) AS first_date,
-       max(m.meeting_date) AS last_date
-FROM m
-LEFT JOIN leaders l ON l.campaign IS NOT DISTINCT FROM m.campaign
-    AND l.guidance_group_no = m.guidance_group_no AND l.role = 'group_leader'
-LEFT JOIN leaders d ON d.campaign IS NOT DISTINCT FROM m.campaign
-    AND d.guidance_group_no = m.guidance_group_no AND d.role = 'group_deputy'
-GROUP BY m.campaign, m.guidance_group_no
-ORDER BY m.campaign, m.guidance_group_no;
-COMMENT ON VIEW v_group_coverage IS 'Central guidance group (campaign, number) → leader, deputy, the provinces it attended (in meeting order) and their dates; excludes reports held back by critical data-quality failures. Two names in group_leader mean the reports disagree.';
+       sum(g.n_meetings)::BIGINT AS n_meetings,
+       string_agg(coalesce(g.province, '?'), '、' ORDER BY g.first_date NULLS LAST, g.province_code) AS provinces,
+       string_agg(coalesce(strftime(g.first_date, '%Y-%m-%d'), '?'), '、'
+                  ORDER BY g.first_date NULLS LAST, g.province_code) AS dates,
+       min(g.first_date) AS first_date,
+       max(g.last_date) AS last_date
+FROM per_province g
+LEFT JOIN names n ON n.campaign IS NOT DISTINCT FROM g.campaign AND n.guidance_group_no = g.guidance_group_no
+GROUP BY g.campaign, g.guidance_group_no
+ORDER BY g.campaign, g.guidance_group_no;
+COMMENT ON VIEW v_group_coverage IS 'Central guidance group (campaign, number) → leader, deputy, the provinces it attended (each once, in order of first meeting), their first meeting dates, number of meetings; excludes reports held back by critical data-quality failures. Two names in group_leader mean the reports disagree.';
 
 -- Officials -------------------------------------------------------------------------------------
 
