@@ -14,8 +14,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from tasks.numerals import NUMERAL_CHARS, parse_int
-from tasks.records import (Cleaned, Evidence, Extraction, Person, Report, Slogan,
-                           SourceDoc, Speech)
+from tasks.records import Cleaned, Evidence, Extraction, Person, Report, Slogan, SourceDoc, Speech
 from tasks.regions import ROLE_TITLES, UNITS, Unit, find_units, resolve_venue
 
 HAN = "\u4e00-\u9fff"
