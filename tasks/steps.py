@@ -135,12 +135,16 @@ def _one_file_per_doc_id(files: list[str], known: dict[str, warehouse.KnownSourc
 
 
 def _discard_stale_staging(settings: Settings) -> None:
-    """Staging folders of runs that were killed (a normal run removes its own); we hold the lock."""
+    """Leftovers of runs that were killed (a normal run removes its own); we hold the lock, so
+    no other run is using them: staging folders and unpublished Parquet snapshot files."""
     root = settings.staging("-").parent
     if root.is_dir():
         for entry in root.iterdir():
             if entry.is_dir() and not entry.is_symlink():
                 shutil.rmtree(entry, ignore_errors=True)
+    if settings.parquet_dir.is_dir():
+        for tmp in settings.parquet_dir.glob(".*.parquet.tmp"):
+            tmp.unlink(missing_ok=True)
 
 
 @task(name="extract-batch", **IO_RETRIES)
