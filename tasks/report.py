@@ -421,6 +421,7 @@ th, td { border-bottom: 1px solid var(--line); padding: 6px 8px; text-align: lef
 th { background: #f2f4f7; font-weight: 600; white-space: nowrap; }
 tr.held td { background: repeating-linear-gradient(45deg, #fff, #fff 6px, #f4f4f4 6px, #f4f4f4 12px); color: #667085; }
 .na { color: #c0c4cc; }
+table.dq td:nth-child(4), table.dq td:nth-child(3) { white-space: nowrap; }
 .legend { display: flex; flex-wrap: wrap; gap: 6px 16px; margin: 10px 4px 0; font-size: 13px; color: #475467; }
 .legend .li { display: inline-flex; align-items: center; gap: 6px; }
 .sw { display: inline-block; width: 16px; height: 16px; border-radius: 4px; border: 1px solid #d0d5dd; }
