@@ -416,7 +416,7 @@ def name_at(text: str, pos: int) -> tuple[str | None, int]:
             if ch in _STOPS_SINGLE:
                 name = name[:i]
                 break
-    elif len(name) > 2 and name[-1] in "等和及与":  # 省政协主席刘伟等出席
+    elif len(name) > 2 and name[-1] == "等":  # 省政协主席刘伟等出席 (but 王建和 is a name)
         name = name[:-1]
     if not _valid_name(name):
         return None, pos
