@@ -451,12 +451,14 @@ def _assemble(rng: random.Random, listing: int, title: str, paras: list[str]) ->
     return f"{line1}\n{head}{PICTURE}{tail}", True
 
 
-def make_doc(seed: int, i: int) -> SynthDoc:
+def make_doc(seed: int, i: int, allow_broken: bool = True) -> SynthDoc:
     """Document ``i`` of the corpus of ``seed``."""
     rng = random.Random(seed * 1_000_003 + i)
     shard, listing = divmod(i, SHARD_SIZE)
     folder = f"{shard:04d}"
     r = rng.random()
+    if not allow_broken:
+        r = P_BROKEN + rng.random() * (1 - P_BROKEN)
     if r < P_BROKEN:
         return _broken(rng, folder, listing, seed, i)
     if r < P_BROKEN + P_OTHER:
@@ -494,7 +496,7 @@ def _broken(rng: random.Random, folder: str, listing: int, seed: int, i: int) ->
     elif kind == "binary":
         data = JPEG + rng.randbytes(rng.randint(500, 4000))
     else:
-        good = make_doc(seed + 7919, i)  # a whole report of another corpus, cut short
+        good = make_doc(seed, i, allow_broken=False)  # the report this file should have been, cut short
         data = good.data[: rng.randint(len(good.data) // 10, len(good.data) * 3 // 5)]
     gold = {"doc_id": rel[:-4], "source_path": rel, "listing_no": listing, "title": title, "broken": kind,
             "kind": None, "province": None, "people": None, "form": {"lead": "broken"}}

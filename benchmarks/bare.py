@@ -1,0 +1,52 @@
+"""The pipeline's own step functions called without Prefect: the orchestration baseline.
+
+    python -m benchmarks.bare RAW_DIR DATA_DIR [--plan-only]
+
+Same plan, same batches (tasks.fsio.run_batch → tasks.process.process_batch) in a plain
+multiprocessing pool of one process per core, same load/validate/publish function; only
+Prefect (API server, task runs, state tracking, artifacts) is left out. Prints the phase
+times as one JSON line.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import multiprocessing
+import shutil
+import sys
+import time
+import uuid
+
+
+def main(argv: list[str]) -> int:
+    from chuxin.settings import Settings
+    from tasks import fsio, steps, warehouse
+
+    raw, data = argv[0], argv[1]
+    settings = Settings.build(raw_dir=raw, data_dir=data)
+    steps.get_run_logger = lambda: logging.getLogger("chuxin.bare")  # outside a flow there is no run logger
+    run_id = f"{warehouse.now():%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
+    t0 = time.perf_counter()
+    plan = steps.plan_run.fn(settings, run_id)
+    t_plan = time.perf_counter() - t0
+    if "--plan-only" in argv:
+        print(json.dumps({"plan_s": t_plan, "seen": plan.n_seen, "unchanged": plan.unchanged}))
+        return 0
+    staging = settings.staging_location(run_id)
+    batches = plan.batches(settings.batch_size)
+    with multiprocessing.Pool(settings.n_workers) as pool:
+        results = pool.starmap(fsio.run_batch, [(str(settings.raw_dir), b, staging, i) for i, b in enumerate(batches)],
+                               chunksize=1)
+    t_extract = time.perf_counter() - t0 - t_plan
+    meta = {"run_id": run_id, "flow_run_id": None, "started_at": warehouse.now(), "raw_dir": str(settings.raw_dir)}
+    summary = steps.load_validate_publish.fn(settings, plan, results, meta)
+    t_load = time.perf_counter() - t0 - t_plan - t_extract
+    shutil.rmtree(settings.staging(run_id), ignore_errors=True)
+    print(json.dumps({"plan": t_plan, "extract": t_extract, "load_validate_publish": t_load,
+                      "total": time.perf_counter() - t0, "loaded": summary["counts"]["loaded"]}))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
