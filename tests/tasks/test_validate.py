@@ -177,8 +177,6 @@ def test_an_expectation_gx_cannot_evaluate_is_a_failure_with_its_error(good, tmp
     shutil.copyfile(good, db)
     con = warehouse.connect(db)
     try:
-        for stmt in warehouse._ddl_statements():
-            con.execute(stmt)
         warehouse.write_dq(con, "t", outcomes)
         rows = con.execute("SELECT doc_id, expectation, observed FROM dq_failures ORDER BY expectation").fetchall()
         results = con.execute("SELECT success, description FROM dq_results").fetchall()
