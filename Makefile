@@ -12,7 +12,7 @@ export GX_ANALYTICS_ENABLED := false
 export TQDM_DISABLE := 1
 export PREFECT_HOME ?= $(CURDIR)/.prefect
 
-.PHONY: run test lint clean
+.PHONY: run test lint clean browser
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,8 +28,16 @@ $(VENV)/.installed-dev: pyproject.toml constraints.txt | $(BIN)/python
 run: $(VENV)/.installed-run  ## set up and run the pipeline on data/raw
 	$(BIN)/chuxin run
 
-test: $(VENV)/.installed-dev  ## set up and run the whole test suite
+test: $(VENV)/.installed-dev browser  ## set up and run the whole test suite
 	$(BIN)/python -m pytest
+
+# Headless Chromium and CJK fonts (Debian) for the tests that look at Data Docs and the report.
+# Best effort: without root or apt those tests are skipped with the reason.
+browser:
+	@command -v chromium >/dev/null 2>&1 && fc-list 2>/dev/null | grep -qi 'noto sans cjk' || \
+	  { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null) \
+	    || echo "note: chromium/fonts-noto-cjk not installed; browser tests will be skipped"; }
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check chuxin flows tasks tests
