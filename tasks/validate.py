@@ -88,13 +88,16 @@ def run_suites(suites: list[SuiteSpec], frames: dict, run_id: str | None = None,
     _quiet_gx()
     import great_expectations as gx
     from great_expectations.core.run_identifier import RunIdentifier
-    from great_expectations.data_context.types.base import DataContextConfig, InMemoryStoreBackendDefaults
+    from great_expectations.data_context.types.base import (DataContextConfig, InMemoryStoreBackendDefaults,
+                                                            ProgressBarsConfig)
     from great_expectations.expectations.expectation_configuration import ExpectationConfiguration
     from great_expectations.expectations.metadata_types import FailureSeverity
 
     # In-memory stores, and no throw-away docs site in /tmp (GX's ephemeral default).
     context = gx.get_context(mode="ephemeral", project_config=DataContextConfig(
-        store_backend_defaults=InMemoryStoreBackendDefaults(init_temp_docs_sites=False)))
+        store_backend_defaults=InMemoryStoreBackendDefaults(init_temp_docs_sites=False),
+        # Metric progress bars would scramble a run's log; results are summarised instead.
+        progress_bars=ProgressBarsConfig(globally=False, metric_calculations=False)))
     if docs_dir is not None:
         context.add_data_docs_site(DOCS_SITE, {
             "class_name": "SiteBuilder",
