@@ -46,9 +46,12 @@ _DATELINE_END = "电"
 _TOD_NORMAL = {"晚上": "晚上", "晚间": "晚上", "晚": "晚上", "早上": "上午", "中午": "中午"}
 
 # --- venue and format ------------------------------------------------------------
+_SENTENCE_END_RE = re.compile(f"[{_SENTENCE_END}]")
+# A lead sentence whose subject is the meeting itself: 会议在福州举行。
+_MEETING_SENTENCE_RE = re.compile(r"(?<=[。！？；])(?:本次)?(?:会议|大会)在[^。！？；]{1,16}?(?:召开|举行)[^。！？；]*[。！？；]?")
 _VENUE_RE = re.compile(rf"在(?P<place>[{HAN}]{{1,8}}?)(?:隆重)?(?:召开|举行|开幕|举办)")
 _FORMAT_RE = re.compile(
-    r"(?:以|采取|采用|通过)(?P<f>电视电话会议|电视电话|视频会议|网络视频会议|网络视频|视频连线|视频直播|网络直播|视频)(?:的)?(?:形式|方式)"
+    r"(?:以|采取|采用|通过)(?P<f>电视电话会议|电视电话|视频会议|网络视频会议|网络视频|视频连线|视频直播|网络直播|视频)(?:的)?(?:形式|方式|系统)"
 )
 _FORMAT_NORMAL = {"电视电话会议": "电视电话会议", "电视电话": "电视电话会议", "网络直播": "网络直播",
                   "视频直播": "网络直播"}
@@ -60,7 +63,8 @@ _GROUP_RE = re.compile(
 _UNNUMBERED_GROUP_RE = re.compile(r"中央(?:“[^”]{0,20}”)?(?:主题教育)?指导组(?=副?组长)")
 _PROVINCIAL_BODY_RE = re.compile(r"省委|市委|党委|区委|县委|省级")
 _GROUP_ROLE_RE = re.compile(r"(?P<t>常务副组长|副组长|组长)")
-_AFTER_NAME_SKIP_RE = re.compile(r"^(?:出席会议并讲话|出席会议并作讲话|出席并讲话|出席会议|讲话|出席|到会|作讲话|一行)?[，、和及]?")
+_AFTER_BARE_MEMBER = ("出", "讲", "到", "等", "，", "、", "。", "；", "和", "及", "")
+_AFTER_NAME_SKIP_RE = re.compile(r"(?:出席会议并讲话|出席会议并作讲话|出席并讲话|出席会议|讲话|出席|到会|作讲话|一行)?[，、和及]?")
 
 # --- people ----------------------------------------------------------------------
 _NAME_RUN_RE = re.compile(rf"[{HAN}·•]{{2,16}}")
@@ -69,6 +73,7 @@ _STOPS_MULTI = (
     "传达", "通报", "介绍", "发表", "提出", "作了", "作动员", "作报告", "作讲话", "作重要", "一行",
     "等人", "陪同", "会见", "致辞", "发言", "总结", "部署", "动员", "在讲话", "在会上", "主讲",
     "带队", "率队", "列席", "到会", "并讲话", "对全", "对开展", "就", "希望", "说", "围绕",
+    "在主持", "在总结", "在会议", "在听取", "也出席", "也参加", "也到会", "也讲话",
 )
 _STOPS_SINGLE = "作在和与及等率对就向为同到讲并"
 _NOT_NAME_START = ("助理", "同志", "办公", "秘书", "会议", "成员", "委员", "主持", "出席", "参加",
@@ -84,10 +89,13 @@ _HOST_RE = re.compile(rf"(?:{_TITLE_SUFFIX_RE.pattern}|由)(?P<name>[{HAN}·]{{2
 
 # --- speeches and slogans ----------------------------------------------------------
 _SPEECH_VERBS = "指出|强调|要求|表示|说|提出|希望|宣布|总结"
+# The speaker may follow a title chain (省委副书记、省长许勤在主持会议时要求): the name is what follows
+# the last title (see _speaker). The clause between name and verb is 在…中/时/上/后 (在讲话中,
+# 在主持会议时, 在会上, 在听取汇报后), 代表…讲话时, or 讲话时.
 _SPEECH_RE = re.compile(
-    rf"^(?P<who>他|她|[{HAN}·]{{2,16}}?)(?:同志)?"
-    rf"(?:在[{HAN}]{{0,10}}?(?:讲话|发言|会上|会议上)(?:中|时)?|代表[{HAN}]{{2,16}}?(?:讲话|发言)?时?)?"
-    r"(?:最后|还|同时|进一步|特别|并|也|再次)?"
+    rf"^(?P<who>他|她|[{HAN}·、]{{2,40}}?)(?:同志)?"
+    rf"(?:在[{HAN}“”]{{0,16}}?(?:中|时|上|后)|代表[{HAN}]{{2,16}}?(?:讲话|发言)?时?|(?:讲话|发言)(?:时|中))?"
+    r"(?:最后|还|同时|进一步|特别|并|也|再次|首先|随后|接着|又)?"
     rf"(?P<verb>{_SPEECH_VERBS})[，,：:]"
 )
 _SLOGAN_RE = re.compile(r"“(?P<s>[^“”\n]{2,16})”")
@@ -95,7 +103,8 @@ _SLOGAN_EXCLUDE = {CAMPAIGN_2019, "不忘初心，牢记使命"}
 
 # --- kind: is this a province-level unit's campaign meeting? --------------------------
 _MEETING_TYPE_RE = re.compile(
-    r"主题教育.{0,12}?(?:工作会议|动员会议|动员大会|动员部署会议?|部署会议?|工作会|动员会|推进会|总结会议|总结大会|总结会)"
+    r"主题教育.{0,12}?(?:工作会议|动员会议|动员大会|动员部署会议?|部署会议?|工作会|动员会|推进会|总结会议|总结大会|总结会|"
+    r"视频会议|电视电话会议)"
 )
 # The unit as the subject of the title or lead: 江苏省“不忘初心…, 河南省委召开…, 海南省学习贯彻…,
 # 安徽省第二批…; the committee suffix must fit the unit's kind (吉林市委 is a city, not 吉林省).
@@ -153,9 +162,10 @@ def extract(doc: SourceDoc, cleaned: Cleaned) -> Extraction:
 
     # Province-level office holders only for a province-level meeting; the central group's
     # members and the meeting's host for any document.
-    found_people = find_people(doc.doc_id, paras, unit) if unit else []
+    heads = [None, *map(_SPEECH_RE.match, paras[1:])]  # speech opening of each paragraph
+    found_people = find_people(doc.doc_id, paras, unit, heads) if unit else []
     found_people += [p for g in groups for p in g.people(doc.doc_id)]
-    found_people += find_hosts(doc.doc_id, paras, {p.name for p, _, _ in found_people})
+    found_people += find_hosts(doc.doc_id, paras, {p.name for p, _, _ in found_people}, heads)
     found_people = _dedupe_people(found_people)
     people = [p for p, _, _ in found_people]
 
@@ -202,7 +212,7 @@ def extract(doc: SourceDoc, cleaned: Cleaned) -> Extraction:
         note("circuit_group_no", circuit[0].found, circuit[0].number)
     for p, start, end in found_people:
         ev.append(Evidence(doc.doc_id, f"people.{p.role}", p.name, p.paragraph_no, start, end))
-    return Extraction(report=report, people=people, speeches=find_speeches(doc.doc_id, paras, people),
+    return Extraction(report=report, people=people, speeches=find_speeches(doc.doc_id, paras, people, heads),
                       slogans=find_slogans(doc.doc_id, paras), evidence=ev)
 
 
@@ -258,7 +268,7 @@ def is_provincial_meeting(paras: list[str]) -> bool:
 
 
 def _first_sentence(text: str) -> str:
-    m = re.search(f"[{_SENTENCE_END}]", text)
+    m = _SENTENCE_END_RE.search(text)
     return text[: m.end()] if m else text
 
 
@@ -324,10 +334,24 @@ def find_meeting_date(paras: list[str], campaign_year: int | None) -> tuple[set,
 
 
 def find_venue(paras: list[str], unit: Unit | None, meeting: _Found | None) -> _Found | None:
-    nos = [meeting.paragraph_no] if meeting else []
-    nos += [n for n in (0, 1, 2) if n < len(paras) and n not in nos]
-    for no in nos:
-        for m in _VENUE_RE.finditer(_first_sentence(paras[no]) if no else paras[no]):
+    """Where the meeting was held: 在X召开 in the sentence that dates the meeting, else in the
+    title, the first sentence of the lead paragraphs, or a lead sentence about the meeting
+    (会议在福州举行); never a sentence about another event (5月31日，党中央在北京召开…)."""
+    spans: list[tuple[int, int, int]] = []  # (paragraph_no, start, end) to search, in order
+    if meeting:
+        text = paras[meeting.paragraph_no]
+        start = max(text.rfind(c, 0, meeting.start) for c in _SENTENCE_END) + 1
+        end = _SENTENCE_END_RE.search(text, meeting.end)
+        spans.append((meeting.paragraph_no, start, end.end() if end else len(text)))
+    for no in (0, 1, 2):
+        if no < len(paras):
+            text = paras[no]
+            end = _SENTENCE_END_RE.search(text) if no else None
+            spans.append((no, 0, end.end() if end else len(text)))
+    if len(paras) > 1:
+        spans += [(1, m.start(), m.end()) for m in _MEETING_SENTENCE_RE.finditer(paras[1])]
+    for no, start, end in spans:
+        for m in _VENUE_RE.finditer(paras[no], start, end):
             city = resolve_venue(m.group("place"), unit)
             if city:
                 return _Found(city, no, m.start("place"), m.end("place"))
@@ -382,17 +406,25 @@ def find_groups(paras: list[str]) -> list[GroupMention]:
 
 def _group_members(text: str, pos: int, no: int) -> list[tuple[str, str, int, int, int]]:
     members = []
+    role = None
     while True:
         m = _GROUP_ROLE_RE.match(text, pos)
-        if not m:
+        if m:
+            name, end = name_at(text, m.end())
+            role = "group_leader" if m.group("t") == "组长" else "group_deputy"
+        elif role and text[pos - 1: pos] in ("、", "和", "及"):
+            # 副组长赵六、钱七出席: a second name under the same title, only when a bare name
+            # follows (never 副组长孔泉、省委常委…, whose next item has a title)
+            name, end = name_at(text, pos)
+            if name and text[end: end + 1] not in _AFTER_BARE_MEMBER:
+                name = None
+        else:
             break
-        name, end = name_at(text, m.end())
         if not name:
             break
-        role = "group_leader" if m.group("t") == "组长" else "group_deputy"
         members.append((role, name, no, end - len(name), end))
-        skip = _AFTER_NAME_SKIP_RE.match(text[end:])
-        pos = end + (skip.end() if skip else 0)
+        skip = _AFTER_NAME_SKIP_RE.match(text, end)
+        pos = skip.end() if skip else end
     return members
 
 
@@ -463,12 +495,15 @@ _REGION_BARE_CHAIR_RE = re.compile(r"(?<=、)主席")
 _Placed = tuple[Person, int, int]  # a person with the span of the name in its paragraph
 
 
-def find_people(doc_id: str, paras: list[str], unit: Unit) -> list[_Placed]:
+def find_people(doc_id: str, paras: list[str], unit: Unit, heads: list) -> list[_Placed]:
     """Province-level office holders: party secretary, governor, CPPCC chair."""
     people: list[_Placed] = []
     for no, text in enumerate(paras[1:], start=1):
-        if _SPEECH_RE.match(text):  # a speech talks about offices (省长要带头), it does not list holders
-            continue
+        head = heads[no]
+        if head:  # a speech talks about offices (省长要带头); only its opening title chain names a holder
+            text = text[: head.end("who")]
+            if "、" not in text and not _TITLE_SUFFIX_RE.search(text):
+                continue
         for role in ROLE_TITLES:
             patterns = [_ROLE_RES[(role, unit.kind)]]
             if role == "governor" and unit.kind == "region":
@@ -490,11 +525,20 @@ def _clause_before(text: str, pos: int) -> str:
     return text[start + 1: pos]
 
 
-def find_hosts(doc_id: str, paras: list[str], known: set[str]) -> list[_Placed]:
-    """Who chaired the meeting: 省长陈润儿主持, 会议由X主持, 副组长邵平主持会议."""
+def find_hosts(doc_id: str, paras: list[str], known: set[str], heads: list) -> list[_Placed]:
+    """Who chaired the meeting: 省长陈润儿主持, 会议由X主持, 副组长邵平主持会议,
+    and a speaker who spoke 在主持会议时."""
     hosts: list[_Placed] = []
     for no, text in enumerate(paras[1:], start=1):
-        if "主持" not in text or _SPEECH_RE.match(text):
+        if "主持" not in text:
+            continue
+        head = heads[no]
+        if head:  # a speech paragraph: only 龚正在主持会议时指出 says who chaired
+            if "主持" in text[head.end("who"): head.start("verb")]:
+                name = _speaker(head.group("who"), known)
+                if name:
+                    end = head.end("who")
+                    hosts.append((Person(doc_id, name, "host", no), end - len(name), end))
             continue
         for m in _HOST_RE.finditer(text):
             name = m.group("name")
@@ -521,13 +565,28 @@ def _dedupe_people(people: list[_Placed]) -> list[_Placed]:
 
 
 # ---------------------------------------------------------------------------------
-def find_speeches(doc_id: str, paras: list[str], people: list[Person]) -> list[Speech]:
-    """One row per paragraph that opens with a speaker and a verb (王国生强调，…)."""
+def _speaker(who: str, known: set[str]) -> str | None:
+    """The name in a speech opening: 王国生, or the name after a title chain (省委副书记、省长许勤)."""
+    if who in known:
+        return who
+    cut = [t.end() for t in _TITLE_SUFFIX_RE.finditer(who)]
+    if cut:
+        who = who[cut[-1]:]
+        if who in known:
+            return who
+    if "、" in who:
+        return None
+    name, _ = name_at(who, 0)
+    return name if name == who else None
+
+
+def find_speeches(doc_id: str, paras: list[str], people: list[Person], heads: list) -> list[Speech]:
+    """One row per paragraph that opens with a speaker and a verb (王国生强调，…; 省长许勤要求，…)."""
     known = {p.name for p in people}
     speeches: list[Speech] = []
     last: str | None = None
     for no, text in enumerate(paras[1:], start=1):
-        m = _SPEECH_RE.match(text)
+        m = heads[no]
         if not m:
             continue
         who = m.group("who")
@@ -535,9 +594,9 @@ def find_speeches(doc_id: str, paras: list[str], people: list[Person]) -> list[S
             if not last:
                 continue
             who = last
-        elif who not in known:
-            name, _ = name_at(who, 0)
-            if name != who:
+        else:
+            who = _speaker(who, known)
+            if not who:
                 continue
         last = who
         speeches.append(Speech(doc_id, no, who, m.group("verb"), text))

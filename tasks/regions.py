@@ -144,7 +144,41 @@ def resolve_venue(place: str, unit: Unit | None) -> str | None:
     # Without (or beyond) the unit's context only unambiguous forms: a municipality
     # (在京, 在沪) or a city's own name (在南京, 在延安); never a capital's one-character
     # abbreviation, which differs by province (宁 is 南京 or 西宁).
-    return _NATIONAL_VENUES.get(place)
+    city = _NATIONAL_VENUES.get(place)
+    if city:
+        return city
+    # A building in a named city: 在武汉洪山礼堂召开, 在北京人民大会堂举行, 在南京市人民大会堂召开
+    # (a city name of two or more characters; not 吉林省…, 朝阳区…, whose rest is not a place in it).
+    if unit is not None:
+        city = _city_prefix(place, _unit_city_forms(unit))
+        if city:
+            return city
+    return _city_prefix(place, _NATIONAL_PREFIXES)
+
+
+def _city_prefix(place: str, forms: tuple[tuple[str, str], ...]) -> str | None:
+    for form, city in forms:
+        if place.startswith(form) and len(place) > len(form):
+            rest = place[len(form):]
+            if rest[0] == "市":
+                rest = rest[1:]
+            if rest and rest[0] in _NOT_IN_CITY:
+                continue
+            return city
+    return None
+
+
+_NOT_IN_CITY = "省区县州盟旗路街镇乡村"
+_UNIT_CITY_FORMS: dict[str, tuple[tuple[str, str], ...]] = {}
+
+
+def _unit_city_forms(unit: Unit) -> tuple[tuple[str, str], ...]:
+    forms = _UNIT_CITY_FORMS.get(unit.name)
+    if forms is None:
+        pairs = {unit.capital.removesuffix("市"): unit.capital, **{c: c + "市" for c in unit.cities}}
+        forms = tuple(sorted(((f, c) for f, c in pairs.items() if len(f) >= 2), key=lambda fc: -len(fc[0])))
+        _UNIT_CITY_FORMS[unit.name] = forms
+    return forms
 
 
 def _national_venues() -> dict[str, str]:
@@ -159,6 +193,8 @@ def _national_venues() -> dict[str, str]:
 
 
 _NATIONAL_VENUES: dict[str, str] = _national_venues()
+_NATIONAL_PREFIXES: tuple[tuple[str, str], ...] = tuple(sorted(
+    ((f, c) for f, c in _NATIONAL_VENUES.items() if len(f) >= 2), key=lambda fc: -len(fc[0])))
 
 
 ROLE_TITLES: dict[str, dict[str, tuple[str, ...]]] = {
