@@ -36,3 +36,13 @@ def extract_bs4(title: str, body: str) -> dict:
     return {"province": unit.name if unit else None,
             "meeting_date": (date.group("m"), date.group("d")) if date else None,
             "guidance_group_no": group, "venue_city": venue}
+
+
+def extract_bs4_full(doc):
+    """BeautifulSoup for the markup, then the very same ``extract`` as chuxin: every field."""
+    from tasks.extract import extract
+    from tasks.records import Cleaned
+
+    soup = BeautifulSoup(doc.body, "html.parser")
+    paragraphs = [t for t in (s.get_text("", strip=True) for s in soup.find_all("span")) if t]
+    return extract(doc, Cleaned(paragraphs=paragraphs, has_images="这里有图片" in doc.body))
