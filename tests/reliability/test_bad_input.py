@@ -103,7 +103,7 @@ def build_raw(raw: Path, outside: Path) -> None:
     w("907UTF16.txt", retitled("306", "907").encode("utf-16"))
     w("908UTF8BOM.txt", codecs.BOM_UTF8 + retitled("274", "908").encode())
     lines = retitled("273", "909").split("\n")
-    w("909混合换行.txt", "".join(l + ("\r\n" if i % 2 else "\n") for i, l in enumerate(lines)).encode())
+    w("909混合换行.txt", "".join(ln + ("\r\n" if i % 2 else "\n") for i, ln in enumerate(lines)).encode())
     head, _, body = s273.partition(b"\n")
     with open(raw / "910巨大.txt", "wb") as fh:
         fh.write(b"910" + head[3:] + b"\n")

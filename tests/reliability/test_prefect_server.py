@@ -13,7 +13,10 @@ import subprocess
 import duckdb
 import pytest
 
-from tests.flows.test_deployment import BIN, background, run_cli, server_env  # noqa: F401 (fixture)
+from tests.flows import test_deployment
+from tests.flows.test_deployment import BIN, background, run_cli
+
+server_env = test_deployment.server_env  # the fixture: a real `prefect server start` on a free port
 
 pytestmark = pytest.mark.integration
 
