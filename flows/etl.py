@@ -86,12 +86,35 @@ def plan_remote_run(settings: Settings, run_id: str) -> Plan:
     return plan
 
 
+def _share_ephemeral_api() -> None:
+    """Point worker processes at this process's temporary Prefect server.
+
+    Without a configured PREFECT_API_URL every process-pool worker starts a temporary
+    server of its own (~5-10 s each, measured in BENCHMARKS.md) and reports its task runs
+    there; with the URL in the environment the workers inherit, they report to ours.
+    """
+    import os
+
+    from prefect.settings import get_current_settings
+
+    if os.environ.get("PREFECT_API_URL") or get_current_settings().api.url:
+        return
+    try:
+        from prefect.server.api.server import SubprocessASGIServer
+    except ImportError:
+        return
+    server = SubprocessASGIServer._instances.get(None)
+    if server is not None and server.running:
+        os.environ["PREFECT_API_URL"] = server.api_url
+
+
 def _task_runner(settings: Settings, n_batches: int):
     if settings.dask_address:
         from prefect_dask import DaskTaskRunner
 
         return DaskTaskRunner(address=settings.dask_address)
     if n_batches > 1 and settings.n_workers > 1:
+        _share_ephemeral_api()
         return ProcessPoolTaskRunner(max_workers=min(settings.n_workers, n_batches))
     return ThreadPoolTaskRunner(max_workers=1)  # one batch: starting processes would cost more
 
