@@ -61,3 +61,13 @@ deploy: $(VENV)/.installed-run  ## register chuxin-etl/scheduled (daily 02:00 As
 
 serve: $(VENV)/.installed-run  ## alternative to worker+deploy: serve the deployment from one process
 	PREFECT_API_URL=$(API) $(BIN)/chuxin serve
+
+# --- Maintainers ---
+.PHONY: bench fuzz
+bench: $(VENV)/.installed-dev  ## every benchmark → BENCHMARKS.md, benchmarks/results.json (CHUXIN_BENCH_1M=1 adds 1M reports)
+	$(BIN)/python -m benchmarks.run
+
+fuzz: $(VENV)/.installed-dev  ## a longer coverage-guided fuzz of the parser with atheris (10 minutes)
+	$(BIN)/python -m pip install --quiet atheris
+	mkdir -p /tmp/chuxin-corpus && cp data/raw/*.txt /tmp/chuxin-corpus/
+	$(BIN)/python benchmarks/fuzz_atheris.py /tmp/chuxin-corpus -max_total_time=600 -max_len=65536
