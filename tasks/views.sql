@@ -27,6 +27,12 @@ COMMENT ON TABLE dq_results IS 'Great Expectations results of every run: suite, 
 COMMENT ON TABLE dq_failures IS 'Current data-quality failures, one row per failing document and expectation; severity critical holds the report back from the v_* views.';
 COMMENT ON TABLE dq_runs IS 'Expectation totals per run and suite: expectations, passed, failed, critical failures.';
 
+-- Helpers ---------------------------------------------------------------------------------------
+
+CREATE OR REPLACE MACRO region_of(code) AS
+    CASE left(code, 1) WHEN '1' THEN '华北' WHEN '2' THEN '东北' WHEN '3' THEN '华东'
+                       WHEN '4' THEN '中南' WHEN '5' THEN '西南' WHEN '6' THEN '西北' END;
+
 -- Held-back reports -----------------------------------------------------------------------------
 
 CREATE OR REPLACE VIEW v_held_back AS
@@ -57,9 +63,7 @@ SELECT r.doc_id,
        r.listing_no,
        r.province,
        r.province_code,
-       CASE left(r.province_code, 1)
-           WHEN '1' THEN '华北' WHEN '2' THEN '东北' WHEN '3' THEN '华东'
-           WHEN '4' THEN '中南' WHEN '5' THEN '西南' WHEN '6' THEN '西北' END AS region,
+       region_of(r.province_code) AS region,
        r.campaign,
        r.meeting_date,
        r.time_of_day,
@@ -88,12 +92,15 @@ ORDER BY meeting_date NULLS LAST, province_code, doc_id;
 COMMENT ON VIEW v_meetings IS 'One row per provincial meeting, officials in columns (party_secretary, governor, cppcc_chair, host = who chaired, group_leader, group_deputy), with date, venue, format, guidance group and region; excludes reports held back by critical data-quality failures.';
 
 -- Central guidance groups -----------------------------------------------------------------------
+-- Each aggregate is written once, as a table macro; `keep` says whether held-back reports count.
+-- Filtering happens before aggregation, so v_x and v_x_all can differ in counts, not just rows.
 
-CREATE OR REPLACE VIEW v_group_coverage_all AS
-WITH m AS (SELECT * FROM v_meetings_all WHERE guidance_group_no IS NOT NULL),
+CREATE OR REPLACE MACRO group_coverage(keep) AS TABLE
+WITH m AS (SELECT * FROM v_meetings_all WHERE guidance_group_no IS NOT NULL AND (keep OR NOT held_back)),
 per_province AS (  -- a province met by the same group twice (or reported twice) counts once
     SELECT campaign, guidance_group_no, province, province_code,
-           min(meeting_date) AS first_date, max(meeting_date) AS last_date, count(*) AS n_meetings, bool_or(held_back) AS held_back
+           min(meeting_date) AS first_date, max(meeting_date) AS last_date, count(*) AS n_meetings,
+           bool_or(held_back) AS held_back
     FROM m GROUP BY ALL
 ),
 names AS (
@@ -117,44 +124,19 @@ SELECT g.campaign,
        bool_or(g.held_back) AS any_held_back
 FROM per_province g
 LEFT JOIN names n ON n.campaign IS NOT DISTINCT FROM g.campaign AND n.guidance_group_no = g.guidance_group_no
-GROUP BY g.campaign, g.guidance_group_no
-ORDER BY g.campaign, g.guidance_group_no;
+GROUP BY g.campaign, g.guidance_group_no;
+
+CREATE OR REPLACE VIEW v_group_coverage_all AS
+SELECT * FROM group_coverage(true) ORDER BY campaign, guidance_group_no;
 COMMENT ON VIEW v_group_coverage_all IS 'Central guidance group (campaign, number) → leader, deputy, the provinces it attended (each once, in order of first meeting), their first meeting dates, number of meetings; includes held-back reports. Two names in group_leader mean the reports disagree.';
 
 CREATE OR REPLACE VIEW v_group_coverage AS
-WITH m AS (SELECT * FROM v_meetings WHERE guidance_group_no IS NOT NULL),
-per_province AS (  -- a province met by the same group twice (or reported twice) counts once
-    SELECT campaign, guidance_group_no, province, province_code,
-           min(meeting_date) AS first_date, max(meeting_date) AS last_date, count(*) AS n_meetings
-    FROM m GROUP BY ALL
-),
-names AS (
-    SELECT m.campaign, m.guidance_group_no,
-           string_agg(DISTINCT p.name, '、' ORDER BY p.name) FILTER (WHERE p.role = 'group_leader') AS group_leader,
-           string_agg(DISTINCT p.name, '、' ORDER BY p.name) FILTER (WHERE p.role = 'group_deputy') AS group_deputy
-    FROM m JOIN people p USING (doc_id)
-    GROUP BY ALL
-)
-SELECT g.campaign,
-       g.guidance_group_no,
-       any_value(n.group_leader) AS group_leader,
-       any_value(n.group_deputy) AS group_deputy,
-       count(*) AS n_provinces,
-       sum(g.n_meetings)::BIGINT AS n_meetings,
-       string_agg(coalesce(g.province, '?'), '、' ORDER BY g.first_date NULLS LAST, g.province_code) AS provinces,
-       string_agg(coalesce(strftime(g.first_date, '%Y-%m-%d'), '?'), '、'
-                  ORDER BY g.first_date NULLS LAST, g.province_code) AS dates,
-       min(g.first_date) AS first_date,
-       max(g.last_date) AS last_date
-FROM per_province g
-LEFT JOIN names n ON n.campaign IS NOT DISTINCT FROM g.campaign AND n.guidance_group_no = g.guidance_group_no
-GROUP BY g.campaign, g.guidance_group_no
-ORDER BY g.campaign, g.guidance_group_no;
+SELECT * EXCLUDE (any_held_back) FROM group_coverage(false) ORDER BY campaign, guidance_group_no;
 COMMENT ON VIEW v_group_coverage IS 'Central guidance group (campaign, number) → leader, deputy, the provinces it attended (each once, in order of first meeting), their first meeting dates, number of meetings; excludes reports held back by critical data-quality failures. Two names in group_leader mean the reports disagree.';
 
 -- Officials -------------------------------------------------------------------------------------
 
-CREATE OR REPLACE VIEW v_officials_all AS
+CREATE OR REPLACE MACRO officials(keep) AS TABLE
 SELECT p.name,
        string_agg(DISTINCT p.role, '、' ORDER BY p.role) AS roles,
        count(DISTINCT p.role) AS n_roles,
@@ -168,35 +150,24 @@ SELECT p.name,
 FROM people p
 LEFT JOIN reports r USING (doc_id)
 LEFT JOIN v_held_back h USING (doc_id)
-GROUP BY p.name
-ORDER BY n_reports DESC, n_roles DESC, first_date NULLS LAST, p.name;
+WHERE keep OR h.doc_id IS NULL
+GROUP BY p.name;
+
+CREATE OR REPLACE VIEW v_officials_all AS
+SELECT * FROM officials(true) ORDER BY n_reports DESC, n_roles DESC, first_date NULLS LAST, name;
 COMMENT ON VIEW v_officials_all IS 'One row per person: distinct roles, number of reports, provinces, role@province appearances and date range; includes held-back reports.';
 
 CREATE OR REPLACE VIEW v_officials AS
-SELECT p.name,
-       string_agg(DISTINCT p.role, '、' ORDER BY p.role) AS roles,
-       count(DISTINCT p.role) AS n_roles,
-       count(DISTINCT p.doc_id) AS n_reports,
-       string_agg(DISTINCT r.province, '、' ORDER BY r.province) AS provinces,
-       string_agg(DISTINCT p.role || '@' || coalesce(r.province, p.doc_id), '、'
-                  ORDER BY p.role || '@' || coalesce(r.province, p.doc_id)) AS appearances,
-       min(r.meeting_date) AS first_date,
-       max(r.meeting_date) AS last_date
-FROM people p
-LEFT JOIN reports r USING (doc_id)
-WHERE p.doc_id NOT IN (SELECT doc_id FROM v_held_back)
-GROUP BY p.name
-ORDER BY n_reports DESC, n_roles DESC, first_date NULLS LAST, p.name;
+SELECT * EXCLUDE (any_held_back) FROM officials(false)
+ORDER BY n_reports DESC, n_roles DESC, first_date NULLS LAST, name;
 COMMENT ON VIEW v_officials IS 'One row per person: distinct roles, number of reports, provinces, role@province appearances and date range; excludes reports held back by critical data-quality failures.';
 
 -- Slogans ---------------------------------------------------------------------------------------
 
-CREATE OR REPLACE VIEW v_slogans_all AS
+CREATE OR REPLACE MACRO slogans_by_province(keep) AS TABLE
 SELECT r.province,
        r.province_code,
-       CASE left(r.province_code, 1)
-           WHEN '1' THEN '华北' WHEN '2' THEN '东北' WHEN '3' THEN '华东'
-           WHEN '4' THEN '中南' WHEN '5' THEN '西南' WHEN '6' THEN '西北' END AS region,
+       region_of(r.province_code) AS region,
        s.slogan,
        sum(s.n)::INTEGER AS n_mentions,
        count(DISTINCT s.doc_id) AS n_reports,
@@ -204,47 +175,34 @@ SELECT r.province,
 FROM slogans s
 JOIN reports r USING (doc_id)
 LEFT JOIN v_held_back h USING (doc_id)
-GROUP BY r.province, r.province_code, s.slogan
-ORDER BY r.province_code NULLS LAST, n_mentions DESC, s.slogan;
+WHERE keep OR h.doc_id IS NULL
+GROUP BY r.province, r.province_code, s.slogan;
+
+CREATE OR REPLACE VIEW v_slogans_all AS
+SELECT * FROM slogans_by_province(true) ORDER BY province_code NULLS LAST, n_mentions DESC, slogan;
 COMMENT ON VIEW v_slogans_all IS 'Slogan counts by province (and region): mentions and number of reports quoting it; province is NULL for reports without one; includes held-back reports.';
 
 CREATE OR REPLACE VIEW v_slogans AS
-SELECT r.province,
-       r.province_code,
-       CASE left(r.province_code, 1)
-           WHEN '1' THEN '华北' WHEN '2' THEN '东北' WHEN '3' THEN '华东'
-           WHEN '4' THEN '中南' WHEN '5' THEN '西南' WHEN '6' THEN '西北' END AS region,
-       s.slogan,
-       sum(s.n)::INTEGER AS n_mentions,
-       count(DISTINCT s.doc_id) AS n_reports
-FROM slogans s
-JOIN reports r USING (doc_id)
-WHERE s.doc_id NOT IN (SELECT doc_id FROM v_held_back)
-GROUP BY r.province, r.province_code, s.slogan
-ORDER BY r.province_code NULLS LAST, n_mentions DESC, s.slogan;
+SELECT * EXCLUDE (any_held_back) FROM slogans_by_province(false)
+ORDER BY province_code NULLS LAST, n_mentions DESC, slogan;
 COMMENT ON VIEW v_slogans IS 'Slogan counts by province (and region): mentions and number of reports quoting it; province is NULL for reports without one; excludes reports held back by critical data-quality failures.';
 
 -- Timeline --------------------------------------------------------------------------------------
 
-CREATE OR REPLACE VIEW v_timeline_all AS
+CREATE OR REPLACE MACRO timeline(keep) AS TABLE
 SELECT meeting_date,
        count(*) AS n_meetings,
        sum(count(*)) OVER (ORDER BY meeting_date)::BIGINT AS n_cumulative,
        string_agg(province, '、' ORDER BY province_code) AS provinces,
        count(*) FILTER (WHERE held_back) AS n_held_back
 FROM v_meetings_all
-WHERE meeting_date IS NOT NULL
-GROUP BY meeting_date
-ORDER BY meeting_date;
+WHERE meeting_date IS NOT NULL AND (keep OR NOT held_back)
+GROUP BY meeting_date;
+
+CREATE OR REPLACE VIEW v_timeline_all AS
+SELECT * FROM timeline(true) ORDER BY meeting_date;
 COMMENT ON VIEW v_timeline_all IS 'Provincial meetings per day: count, running total and provinces; includes held-back reports (n_held_back of them that day).';
 
 CREATE OR REPLACE VIEW v_timeline AS
-SELECT meeting_date,
-       count(*) AS n_meetings,
-       sum(count(*)) OVER (ORDER BY meeting_date)::BIGINT AS n_cumulative,
-       string_agg(province, '、' ORDER BY province_code) AS provinces
-FROM v_meetings
-WHERE meeting_date IS NOT NULL
-GROUP BY meeting_date
-ORDER BY meeting_date;
+SELECT * EXCLUDE (n_held_back) FROM timeline(false) ORDER BY meeting_date;
 COMMENT ON VIEW v_timeline IS 'Provincial meetings per day: count, running total and provinces; excludes reports held back by critical data-quality failures.';
