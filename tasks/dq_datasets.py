@@ -55,6 +55,20 @@ _BATCHES = ("_batches(campaign, campaign_batch, first_day, last_day) AS (SELECT 
             + ") v(campaign, campaign_batch, first_day, last_day))")
 _OFFICES = ", ".join(map(_quote, PROVINCE_OFFICES))
 
+# Example reports named per (group, leader) or (secretary, province) in an observed value. The
+# checks count every report; the text that explains a failure lists the first few reports by doc_id
+# and how many more there are. Listing them all grew with the square of the corpus (every report of
+# a group repeated its group's whole list): 82 KB per row, 1.6 GB of strings at 20,000 reports.
+MAX_EXAMPLES = 3
+
+
+def _examples(entry: str) -> str:
+    """SQL aggregate: the first MAX_EXAMPLES entries by doc_id, '; '-separated, then '(+N more)'."""
+    return (f"array_to_string(list({entry} ORDER BY doc_id)[1:{MAX_EXAMPLES}], '; ') "
+            f"|| CASE WHEN count(*) > {MAX_EXAMPLES} THEN ' (+' || (count(*) - {MAX_EXAMPLES}) || ' more)' "
+            f"ELSE '' END")
+
+
 REPORTS = f"""
 WITH {_CODES},
 _roles AS (
@@ -94,25 +108,35 @@ _r AS (
            END AS guidance_group
     FROM reports r
     LEFT JOIN _batches b ON b.campaign = r.campaign AND r.meeting_date BETWEEN b.first_day AND b.last_day),
-_groups AS (
-    SELECT _r.campaign_batch, _r.guidance_group,
-           count(DISTINCT p.name) AS n_group_leaders,
-           string_agg(DISTINCT p.name || ' in ' || _r.doc_id, '; ' ORDER BY p.name || ' in ' || _r.doc_id)
-               AS group_leaders,
-           count(DISTINCT _r.province) AS n_group_provinces,
-           string_agg(DISTINCT _r.province, '; ' ORDER BY _r.province) AS group_provinces
+_group_rows AS (
+    SELECT _r.campaign_batch, _r.guidance_group, _r.doc_id, _r.province, p.name
     FROM _r LEFT JOIN people p ON p.doc_id = _r.doc_id AND p.role = 'group_leader'
-    WHERE _r.campaign_batch IS NOT NULL AND _r.guidance_group IS NOT NULL
+    WHERE _r.campaign_batch IS NOT NULL AND _r.guidance_group IS NOT NULL),
+_leader_docs AS (
+    -- each leader of a group with at most MAX_EXAMPLES example reports (see _examples)
+    SELECT campaign_batch, guidance_group, name, {_examples("name || ' in ' || doc_id")} AS entries
+    FROM (SELECT DISTINCT campaign_batch, guidance_group, name, doc_id FROM _group_rows WHERE name IS NOT NULL)
     GROUP BY ALL),
+_groups AS (
+    SELECT g.campaign_batch, g.guidance_group, g.n_group_leaders, l.group_leaders, g.n_group_provinces,
+           g.group_provinces
+    FROM (SELECT campaign_batch, guidance_group, count(DISTINCT name) AS n_group_leaders,
+                 count(DISTINCT province) AS n_group_provinces,
+                 string_agg(DISTINCT province, '; ' ORDER BY province) AS group_provinces
+          FROM _group_rows GROUP BY ALL) g
+    LEFT JOIN (SELECT campaign_batch, guidance_group, string_agg(entries, '; ' ORDER BY name) AS group_leaders
+               FROM _leader_docs GROUP BY ALL) l USING (campaign_batch, guidance_group)),
 _secretaries AS (
     SELECT _r.doc_id, _r.campaign, _r.province, p.name
     FROM _r JOIN people p ON p.doc_id = _r.doc_id AND p.role = 'party_secretary'
     WHERE _r.campaign IS NOT NULL),
+_secretary_places AS (
+    SELECT campaign, name, province, {_examples("province || ' in ' || doc_id")} AS entries
+    FROM (SELECT DISTINCT campaign, name, province, doc_id FROM _secretaries) GROUP BY ALL),
 _secretary_span AS (
     SELECT campaign, name, count(DISTINCT province) AS n_provinces,
-           string_agg(DISTINCT province || ' in ' || doc_id, '; ' ORDER BY province || ' in ' || doc_id)
-               AS provinces
-    FROM _secretaries GROUP BY ALL),
+           string_agg(entries, '; ' ORDER BY province) AS provinces
+    FROM _secretary_places GROUP BY ALL),
 _secretary_doc AS (
     SELECT s.doc_id, max(sp.n_provinces) AS n_secretary_provinces,
            string_agg(s.name || ': ' || sp.provinces, ' | ' ORDER BY s.name) AS secretary_provinces
