@@ -21,7 +21,7 @@ from tasks import warehouse
 from tasks.faults import checkpoint
 from tasks.ingest import doc_id_for, fs_path, list_files
 from tasks.process import BatchResult, process_batch
-from tasks.validate import ExpectationOutcome, SuiteSpec, load_suites, run_suites
+from tasks.validate import CHUNK_ROWS, ExpectationOutcome, SuiteSpec, load_suites, run_suites
 
 # Transient I/O (NFS hiccups, a file briefly locked) is retried; extraction is
 # deterministic, and its errors become quarantine rows instead of exceptions.
@@ -223,7 +223,7 @@ def validate_connection(con, run_id: str, docs_dir: Path | None = None,
     ``snapshot_<table>`` views that ``warehouse.write_snapshot`` creates on ``con``.
     """
     suites = load_suites() if suites is None else suites
-    frames = warehouse.dq_frames(con, {s.dataset for s in suites})
+    frames = {s.dataset: warehouse.dq_chunks(con, s.dataset, CHUNK_ROWS) for s in suites}
     return run_suites(suites, frames, run_id=run_id, docs_dir=docs_dir)
 
 

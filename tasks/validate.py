@@ -16,6 +16,7 @@ import json
 import logging
 import math
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -79,11 +80,117 @@ def _quiet_gx() -> None:
     logging.getLogger("great_expectations").setLevel(logging.ERROR)
 
 
+# Rows per DataFrame handed to GX. A dataset larger than this is validated chunk by chunk
+# (chunks end on a doc_id boundary, so per-document checks such as uniqueness see every row of
+# a document together) and the chunks' results are merged: memory stays bounded by the chunk,
+# not by the warehouse.
+CHUNK_ROWS = 50_000
+# Failing rows shown per expectation on the GX Data Docs pages. dq_failures (the warehouse) and
+# the outcomes keep every failing row; a page listing 100,000 of them helps nobody.
+DOCS_MAX_ROWS = 20
+
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def needed_columns(spec: SuiteSpec, available) -> list[str]:
+    """The columns a suite reads: doc_id, each expectation's column(s), its row_condition's
+    columns and its observed columns; only those reach pandas (never the text columns)."""
+    available = list(available)
+    wanted = ["doc_id"]
+    for exp in spec.expectations:
+        kwargs = exp["kwargs"]
+        wanted += [kwargs[k] for k in ("column", "column_A", "column_B") if kwargs.get(k)]
+        wanted += observed_columns(exp)
+        condition = kwargs.get("row_condition")
+        if condition:
+            words = set(_WORD.findall(str(condition)))
+            wanted += [c for c in available if c in words]
+    return [c for c in dict.fromkeys(wanted) if c in available]
+
+
+def _chunks_of(source, spec: SuiteSpec):
+    """DataFrames for one suite: ``source`` is a pandas DataFrame (one chunk, narrowed to the
+    suite's columns) or a callable ``spec -> iterable of DataFrames`` (``warehouse.dq_chunks``)."""
+    if callable(source):
+        return source(spec)
+    return [source[needed_columns(spec, source.columns)]]
+
+
+class _Merged:
+    """The results of one expectation over every chunk of its dataset."""
+
+    def __init__(self, suite: str, exp: dict):
+        self.suite, self.exp = suite, exp
+        self.success, self.error, self.observed = True, None, None
+        self.n_checked = self.n_rows = self.n_failed = 0
+        self.failures: list[tuple[str | None, str]] = []
+        self._seen: set = set()
+        self.docs_unexpected: list = []  # the first DOCS_MAX_ROWS failing rows, for Data Docs
+        self.docs_index: list = []
+
+    def add(self, r, n_rows: int) -> None:
+        o = _outcome(self.suite, r, self.exp, n_rows)
+        res = r.result or {}
+        self.n_checked += int(res.get("element_count") or 0)
+        self.n_rows += n_rows
+        self.error = self.error or o.error
+        self.success = self.success and o.success
+        self.n_failed += o.n_failed
+        if o.observed is not None:
+            self.observed = o.observed
+        for f in o.failures:
+            if f not in self._seen:  # one person's two role rows are one failure
+                self._seen.add(f)
+                self.failures.append(f)
+        room = DOCS_MAX_ROWS - len(self.docs_unexpected)
+        if room > 0:
+            self.docs_unexpected += list(res.get("unexpected_list") or [])[:room]
+            self.docs_index += list(res.get("unexpected_index_list") or [])[:room]
+
+    def outcome(self) -> ExpectationOutcome:
+        meta = self.exp["meta"]
+        success = self.success and self.error is None
+        return ExpectationOutcome(
+            suite=self.suite, expectation=meta["name"], severity=meta["severity"], success=success,
+            n_checked=self.n_checked or self.n_rows, n_failed=0 if success else (self.n_failed or 1),
+            description=meta.get("description", ""), error=self.error, failures=self.failures,
+            observed=self.observed)
+
+    def trim_for_docs(self, r) -> None:
+        """Make the GX result ``r`` (of the last chunk) describe every chunk, with short lists."""
+        r.success = self.success and self.error is None
+        res = r.result
+        if not isinstance(res, dict) or "element_count" not in res:
+            return
+        total = self.n_checked or self.n_rows
+        res["element_count"] = total
+        res["unexpected_count"] = self.n_failed if not r.success else 0
+        res["unexpected_percent"] = 100.0 * res["unexpected_count"] / total if total else 0.0
+        if "unexpected_percent_nonmissing" in res:
+            res["unexpected_percent_nonmissing"] = res["unexpected_percent"]
+        if "unexpected_percent_total" in res:
+            res["unexpected_percent_total"] = res["unexpected_percent"]
+        for key in ("unexpected_list", "partial_unexpected_list"):
+            if key in res:
+                res[key] = self.docs_unexpected
+        for key in ("unexpected_index_list", "partial_unexpected_index_list"):
+            if key in res:
+                res[key] = self.docs_index
+        if "partial_unexpected_counts" in res:
+            res["partial_unexpected_counts"] = list(res["partial_unexpected_counts"] or [])[:DOCS_MAX_ROWS]
+        if res.get("unexpected_index_query"):
+            res["unexpected_index_query"] = (f"{self.n_failed} failing rows: SELECT * FROM dq_failures WHERE "
+                                             f"expectation = '{self.exp['meta']['name']}'")
+
+
 def run_suites(suites: list[SuiteSpec], frames: dict, run_id: str | None = None,
                docs_dir: Path | None = None) -> list[ExpectationOutcome]:
-    """Validate each suite against ``frames[suite.dataset]`` (a pandas DataFrame with doc_id).
+    """Validate each suite against ``frames[suite.dataset]``.
 
-    With ``docs_dir``, GX Data Docs for these results are built there (``index.html``).
+    A frame is a pandas DataFrame with doc_id, or a callable giving the suite's chunks
+    (``warehouse.dq_chunks``): each chunk is validated and the results merged. With
+    ``docs_dir``, GX Data Docs for these results are built there (``index.html``), listing at
+    most DOCS_MAX_ROWS failing rows per expectation.
     """
     _quiet_gx()
     import great_expectations as gx
@@ -107,9 +214,9 @@ def run_suites(suites: list[SuiteSpec], frames: dict, run_id: str | None = None,
         })
     source = context.data_sources.add_pandas("chuxin")
     gx_run_id = RunIdentifier(run_name=run_id or "adhoc")
+    store = context.validation_results_store
     outcomes: list[ExpectationOutcome] = []
     for spec in suites:
-        frame = frames[spec.dataset]
         asset = source.add_dataframe_asset(spec.name)
         batch_def = asset.add_batch_definition_whole_dataframe(spec.name)
         suite = gx.ExpectationSuite(name=spec.name, meta={"dataset": spec.dataset},
@@ -123,16 +230,24 @@ def run_suites(suites: list[SuiteSpec], frames: dict, run_id: str | None = None,
         suite = context.suites.add(suite)
         validation = context.validation_definitions.add(
             gx.ValidationDefinition(name=spec.name, data=batch_def, suite=suite))
-        wanted = ["doc_id"] + [c for exp in spec.expectations for c in observed_columns(exp)]
-        index_cols = [c for c in dict.fromkeys(wanted) if c in frame.columns]
-        result = validation.run(
-            batch_parameters={"dataframe": frame},
-            result_format={"result_format": "COMPLETE", "unexpected_index_column_names": index_cols},
-            run_id=gx_run_id,
-        )
         by_name = {exp["meta"]["name"]: exp for exp in spec.expectations}
-        for r in result.results:
-            outcomes.append(_outcome(spec.name, r, by_name[r.expectation_config.meta["name"]], len(frame)))
+        merged = {name: _Merged(spec.name, exp) for name, exp in by_name.items()}
+        result = None
+        for frame in _chunks_of(frames[spec.dataset], spec):
+            wanted = ["doc_id"] + [c for exp in spec.expectations for c in observed_columns(exp)]
+            index_cols = [c for c in dict.fromkeys(wanted) if c in frame.columns]
+            result = validation.run(
+                batch_parameters={"dataframe": frame},
+                result_format={"result_format": "COMPLETE", "unexpected_index_column_names": index_cols},
+                run_id=gx_run_id,
+            )
+            for r in result.results:
+                merged[r.expectation_config.meta["name"]].add(r, len(frame))
+            del frame
+        mine = [merged[name].outcome() for name in by_name]
+        outcomes += mine
+        if docs_dir is not None and result is not None:
+            _store_for_docs(store, spec.name, result, merged)
     if docs_dir is not None:
         try:
             context.build_data_docs(site_names=[DOCS_SITE])
@@ -141,6 +256,24 @@ def run_suites(suites: list[SuiteSpec], frames: dict, run_id: str | None = None,
             logging.getLogger(__name__).exception("building GX Data Docs in %s failed", docs_dir)
             (Path(docs_dir) / "index.html").unlink(missing_ok=True)
     return outcomes
+
+
+def _store_for_docs(store, suite_name: str, result, merged: dict) -> None:
+    """Replace what GX stored for this suite's chunks by one result covering all of them, with
+    short failure lists, so the Data Docs page stays small however many rows failed."""
+    for r in result.results:
+        merged[r.expectation_config.meta["name"]].trim_for_docs(r)
+    n_ok = sum(bool(r.success) for r in result.results)
+    result.success = n_ok == len(result.results)
+    stats = result.statistics or {}
+    stats.update(evaluated_expectations=len(result.results), successful_expectations=n_ok,
+                 unsuccessful_expectations=len(result.results) - n_ok,
+                 success_percent=100.0 * n_ok / len(result.results) if result.results else None)
+    keys = [k for k in store.list_keys() if k.expectation_suite_identifier.name == suite_name]
+    for key in keys[1:]:
+        store.remove_key(key)
+    if keys:
+        store.set(keys[0], result)
 
 
 def _gx_error(r) -> str | None:
@@ -172,6 +305,7 @@ def _outcome(suite: str, r, exp: dict, n_rows: int) -> ExpectationOutcome:
     res = r.result or {}
     cols = observed_columns(exp)
     failures: list[tuple[str | None, str]] = []
+    seen: set = set()
     for item in res.get("unexpected_index_list") or []:
         if not isinstance(item, dict):
             continue
@@ -181,7 +315,8 @@ def _outcome(suite: str, r, exp: dict, n_rows: int) -> ExpectationOutcome:
             observed = "; ".join(f"{c}={_show(item.get(c))}" for c in cols)
         doc_id = item.get("doc_id")
         failure = (None if _is_null(doc_id) else str(doc_id), observed)
-        if failure not in failures:  # one person's two role rows are one failure
+        if failure not in seen:  # one person's two role rows are one failure
+            seen.add(failure)
             failures.append(failure)
     success = bool(r.success) and error is None
     n_failed = 0 if success else int(res.get("unexpected_count") or len(failures) or 1)

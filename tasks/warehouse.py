@@ -239,10 +239,58 @@ def now():
 
 
 def dq_frames(con: duckdb.DuckDBPyConnection, datasets) -> dict:
-    """Each named DQ dataset as a pandas DataFrame, dates as ``datetime.date`` (GX compares those
-    with the ISO dates of an expectation; pandas Timestamps make it raise instead)."""
+    """Each named DQ dataset as one pandas DataFrame (all columns), dates as ``datetime.date``
+    (GX compares those with the ISO dates of an expectation; pandas Timestamps make it raise).
+    For small warehouses and tests; runs validate through ``dq_chunks``."""
     return {name: con.execute(DQ_DATASETS[name]).fetch_arrow_table().to_pandas(date_as_object=True)
             for name in datasets}
+
+
+def dq_chunks(con: duckdb.DuckDBPyConnection, dataset: str, chunk_rows: int):
+    """A callable for ``validate.run_suites``: given a suite, stream the dataset with only the
+    suite's columns, ordered by doc_id, as DataFrames of about ``chunk_rows`` rows that never
+    split the rows of one doc_id. Memory is bounded by the chunk, not the warehouse."""
+    from tasks.validate import needed_columns
+
+    sql = DQ_DATASETS[dataset]
+
+    def chunks(spec):
+        available = [d[0] for d in con.execute(f"SELECT * FROM ({sql}) LIMIT 0").description]
+        cols = needed_columns(spec, available)
+        select = ", ".join('"' + c.replace('"', '""') + '"' for c in cols)
+        order = " ORDER BY doc_id NULLS LAST" if "doc_id" in cols else ""
+        reader = con.execute(f"SELECT {select} FROM ({sql}){order}").fetch_record_batch(chunk_rows)
+        yielded = False
+        pending: list[pa.RecordBatch] = []
+        n_pending = 0
+        for batch in reader:
+            pending.append(batch)
+            n_pending += batch.num_rows
+            if n_pending < chunk_rows:
+                continue
+            table = pa.Table.from_batches(pending)
+            keep = _tail_of_last_doc(table) if "doc_id" in cols else 0
+            if keep == table.num_rows:  # one doc_id so far: keep collecting
+                continue
+            yield table.slice(0, table.num_rows - keep).to_pandas(date_as_object=True)
+            yielded = True
+            pending = table.slice(table.num_rows - keep).to_batches() if keep else []
+            n_pending = keep
+        if pending or not yielded:
+            table = pa.Table.from_batches(pending, schema=reader.schema)
+            yield table.to_pandas(date_as_object=True)
+
+    return chunks
+
+
+def _tail_of_last_doc(table: pa.Table) -> int:
+    """How many rows at the end of a doc_id-ordered table share its last doc_id (NULLs count as one)."""
+    import pyarrow.compute as pc
+
+    col = table.column("doc_id")
+    last = col[-1]
+    same = pc.is_null(col) if not last.is_valid else pc.fill_null(pc.equal(col, last), False)
+    return int(pc.sum(same).as_py() or 0)
 
 
 def write_dq(con: duckdb.DuckDBPyConnection, run_id: str, outcomes) -> None:
