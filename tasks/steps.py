@@ -158,17 +158,10 @@ def load_validate_publish(settings: Settings, plan: Plan, results: list[BatchRes
     """Load every batch into a copy of the warehouse, validate it, and publish it atomically."""
     logger = get_run_logger()
     parts: dict[str, list[str]] = {}
-    processed: list[dict] = []
     for res in results:
         for name, path in res.parts.items():
             parts.setdefault(name, []).append(path)
-    loaded_docs = {d for res in results for d in res.doc_ids}
-    for res in results:
-        for rel in res.source_paths:
-            size, mtime = plan.stats.get(rel, (None, None))
-            processed.append({"source_path": rel, "doc_id": doc_id_for(rel), "sha256": res.sha256.get(rel),
-                              "size": size, "mtime_ns": mtime,
-                              "status": "loaded" if doc_id_for(rel) in loaded_docs else "quarantined"})
+    processed = _processed_table(plan, results)
     prune = plan.removed if settings.prune else []
     docs_live = settings.data_dir / "docs"
     docs_building = settings.data_dir / ".docs.building"
@@ -213,6 +206,26 @@ def load_validate_publish(settings: Settings, plan: Plan, results: list[BatchRes
             "quarantine": [{"source_path": p, "stage": s, "reason": r} for p, s, r in quarantine],
             "data_docs": str(data_docs) if data_docs else None,
             "parquet": {table: str(path) for table, path in parquet.items()}}
+
+
+def _processed_table(plan: Plan, results: list[BatchResult]):
+    """One row per file read this run, as the Arrow table ``warehouse.load_run`` inserts in bulk."""
+    import pyarrow as pa
+
+    loaded_docs = {d for res in results for d in res.doc_ids}
+    cols: dict[str, list] = {name: [] for name in warehouse.SOURCES_ARROW.names}
+    for res in results:
+        for rel in res.source_paths:
+            size, mtime = plan.stats.get(rel, (None, None))
+            doc_id = doc_id_for(rel)
+            cols["source_path"].append(rel)
+            cols["doc_id"].append(doc_id)
+            cols["sha256"].append(res.sha256.get(rel))
+            cols["size"].append(size)
+            cols["mtime_ns"].append(mtime)
+            cols["status"].append("loaded" if doc_id in loaded_docs else "quarantined")
+    return pa.table({f.name: pa.array(cols[f.name], f.type) for f in warehouse.SOURCES_ARROW},
+                    schema=warehouse.SOURCES_ARROW)
 
 
 def validate_connection(con, run_id: str, docs_dir: Path | None = None,

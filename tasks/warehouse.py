@@ -158,22 +158,45 @@ class LoadCounts:
     rows: dict[str, int] = field(default_factory=dict)
 
 
+SOURCES_ARROW = pa.schema([("source_path", pa.string()), ("doc_id", pa.string()), ("sha256", pa.string()),
+                           ("size", pa.int64()), ("mtime_ns", pa.int64()), ("status", pa.string())])
+
+
+def sources_table(rows) -> pa.Table:
+    """``processed`` rows (dicts: source_path, doc_id, sha256, size, mtime_ns, status) as Arrow."""
+    if isinstance(rows, pa.Table):
+        return rows
+    return pa.table({f.name: pa.array([r.get(f.name) for r in rows], f.type) for f in SOURCES_ARROW},
+                    schema=SOURCES_ARROW)
+
+
 def load_run(con: duckdb.DuckDBPyConnection, run_id: str, parts: dict[str, list[str]],
-             processed: list[dict], listing_quarantine: list[dict], prune_paths: list[str]) -> LoadCounts:
+             processed, listing_quarantine: list[dict], prune_paths: list[str]) -> LoadCounts:
     """Replace the rows of every processed file, in one transaction.
 
-    ``processed``: one dict per file read this run (source_path, doc_id, sha256,
-    size, mtime_ns, status). Re-running with the same input leaves the same rows:
-    each file's old rows are deleted before its new rows go in.
+    ``processed``: one row per file read this run (source_path, doc_id, sha256, size,
+    mtime_ns, status), as a list of dicts or an Arrow table (``SOURCES_ARROW``). Re-running
+    with the same input leaves the same rows: each file's old rows are deleted before its new
+    rows go in. Every insert is set-based (``read_parquet`` or a registered Arrow table), never
+    one row at a time.
     """
     counts = LoadCounts()
+    processed = sources_table(processed)
+    listed = pa.table({
+        "source_path": pa.array([q["source_path"] for q in listing_quarantine], pa.string()),
+        "doc_id": pa.array([q.get("doc_id") for q in listing_quarantine], pa.string()),
+        "sha256": pa.array([q.get("sha256") for q in listing_quarantine], pa.string()),
+        "stage": pa.array([q["stage"] for q in listing_quarantine], pa.string()),
+        "reason": pa.array([q["reason"] for q in listing_quarantine], pa.string()),
+    })
     con.execute("BEGIN TRANSACTION")
     try:
-        touched = pa.table({
-            "source_path": pa.array([p["source_path"] for p in processed + listing_quarantine]
-                                    + prune_paths, pa.string()),
-        })
+        touched = pa.table({"source_path": pa.concat_arrays([
+            processed.column("source_path").combine_chunks(), listed.column("source_path").combine_chunks(),
+            pa.array(prune_paths, pa.string())])})
         con.register("_touched", touched)
+        con.register("_processed", processed)
+        con.register("_listed", listed)
         # Only a file that owned its doc_id (status 'loaded') takes rows with it: a quarantined
         # file may share the doc_id of another, loaded file whose rows must stay.
         con.execute("""CREATE TEMP TABLE _touched_docs AS
@@ -199,23 +222,26 @@ def load_run(con: duckdb.DuckDBPyConnection, run_id: str, parts: dict[str, list[
                 ORDER BY doc_id LIMIT 5""", [parts["reports"]]).fetchall()
             if dup:
                 raise RuntimeError(f"refusing to load duplicate rows for doc_id {dup}; nothing was changed")
-        if listing_quarantine:
-            con.executemany("INSERT INTO quarantine VALUES (?, ?, ?, ?, ?, ?)",
-                            [[q["source_path"], q.get("doc_id"), q.get("sha256"), q["stage"], q["reason"], run_id]
-                             for q in listing_quarantine])
-        rows = [[p["source_path"], p["doc_id"], p.get("sha256"), p.get("size"), p.get("mtime_ns"),
-                 p["status"], run_id] for p in processed + listing_quarantine]
-        if rows:
-            con.executemany("INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+        if listed.num_rows:
+            con.execute("INSERT INTO quarantine SELECT source_path, doc_id, sha256, stage, reason, ? FROM _listed",
+                        [run_id])
+        con.execute("""INSERT INTO sources
+            SELECT source_path, doc_id, sha256, size, mtime_ns, status, $run_id FROM _processed
+            UNION ALL
+            SELECT source_path, doc_id, sha256, NULL, NULL, 'quarantined', $run_id FROM _listed""",
+                    {"run_id": run_id})
         con.execute("DROP TABLE _touched_docs")
-        con.unregister("_touched")
+        for view in ("_touched", "_processed", "_listed"):
+            con.unregister(view)
         checkpoint("commit")
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
         raise
-    counts.loaded = sum(1 for p in processed if p["status"] == "loaded")
-    counts.quarantined = len(processed) + len(listing_quarantine) - counts.loaded
+    import pyarrow.compute as pc
+
+    counts.loaded = int(pc.sum(pc.equal(processed.column("status"), "loaded")).as_py() or 0)
+    counts.quarantined = processed.num_rows + listed.num_rows - counts.loaded
     counts.pruned = len(prune_paths)
     counts.rows = {name: con.execute(f"SELECT count(*) FROM {name}").fetchone()[0] for name in schema.ALL_TABLES}
     return counts
@@ -302,19 +328,28 @@ def write_dq(con: duckdb.DuckDBPyConnection, run_id: str, outcomes) -> None:
                           o.description + (f" (not evaluated: {o.error})" if o.error else "")]
                          for o in outcomes])
     con.execute("DELETE FROM dq_failures")
-    rows = []
+    cols: dict[str, list] = {"doc_id": [], "expectation": [], "severity": [], "observed": [], "suite": []}
+
+    def add(doc_id, o, observed):
+        for key, value in (("doc_id", doc_id), ("expectation", o.expectation), ("severity", o.severity),
+                           ("observed", observed), ("suite", o.suite)):
+            cols[key].append(value)
+
     for o in outcomes:
         if o.success:
             continue
         if o.failures:
-            rows += [[doc_id, o.expectation, o.severity, observed, o.suite, run_id] for doc_id, observed in o.failures]
+            for doc_id, observed in o.failures:
+                add(doc_id, o, observed)
         elif o.error:  # GX could not evaluate it: no document to blame, and not a pass
-            rows.append([None, o.expectation, o.severity, f"not evaluated: {o.error}", o.suite, run_id])
+            add(None, o, f"not evaluated: {o.error}")
         else:  # a table-level failure
-            rows.append([None, o.expectation, o.severity, o.observed or f"{o.n_failed} rows failed", o.suite,
-                         run_id])
-    if rows:
-        con.executemany("INSERT INTO dq_failures VALUES (?, ?, ?, ?, ?, ?)", rows)
+            add(None, o, o.observed or f"{o.n_failed} rows failed")
+    if cols["expectation"]:  # every failing row, set-based (one Arrow table, not a row at a time)
+        con.register("_dq_failures", pa.table({k: pa.array(v, pa.string()) for k, v in cols.items()}))
+        con.execute("INSERT INTO dq_failures SELECT doc_id, expectation, severity, observed, suite, ? "
+                    "FROM _dq_failures", [run_id])
+        con.unregister("_dq_failures")
     finished = now()
     by_suite: dict[str, list] = {}
     for o in outcomes:
