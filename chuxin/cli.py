@@ -25,18 +25,28 @@ def set_offline_env() -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
+    from contextlib import nullcontext
+
     from prefect.states import State
 
     from flows.etl import chuxin_etl
 
-    state: State = chuxin_etl(raw_dir=args.raw_dir, data_dir=args.data_dir, prune=args.prune,
-                              strict=args.strict, batch_size=args.batch_size, workers=args.workers,
-                              dask_address=args.dask_address, follow_symlinks=args.follow_symlinks,
-                              lock_timeout=args.lock_timeout, staging_url=args.staging_url, return_state=True)
+    interactive = sys.stderr.isatty() and not args.plain
+    if interactive:
+        from chuxin.progress import TerminalProgress, print_summary
+    with TerminalProgress() if interactive else nullcontext():
+        state: State = chuxin_etl(raw_dir=args.raw_dir, data_dir=args.data_dir, prune=args.prune,
+                                  strict=args.strict, batch_size=args.batch_size, workers=args.workers,
+                                  dask_address=args.dask_address, follow_symlinks=args.follow_symlinks,
+                                  lock_timeout=args.lock_timeout, staging_url=args.staging_url,
+                                  return_state=True)
     if state.is_failed():
         print(f"chuxin: run failed: {state.message}", file=sys.stderr)
         return 1
     summary = state.result()
+    if interactive:
+        print_summary(summary, os.path.join(args.data_dir, "warehouse.duckdb"))
+        return 0
     plan, counts = summary["plan"], summary["counts"]
     failed = [o for o in summary["outcomes"] if not o["success"]]
     print(f"run {summary['run_id']}: {plan['seen']} files seen ({plan['new']} new, {plan['changed']} changed, "
@@ -99,6 +109,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--staging-url", default=None,
                      help="fsspec URL for the Parquet parts, e.g. s3://bucket/chuxin-staging (default: DATA_DIR/staging)")
     run.add_argument("--follow-symlinks", action="store_true", help="read files behind symbolic links")
+    run.add_argument("--plain", action="store_true", help="plain logs even on a terminal (no progress bar)")
     run.add_argument("--lock-timeout", type=float, default=60.0,
                      help="seconds to wait for another run on the same data dir (default: 60)")
     run.set_defaults(func=_run)
