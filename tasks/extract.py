@@ -75,6 +75,9 @@ _STOPS_MULTI = (
     "带队", "率队", "列席", "到会", "并讲话", "对全", "对开展", "就", "希望", "说", "围绕",
     "在主持", "在总结", "在会议", "在听取", "也出席", "也参加", "也到会", "也讲话",
 )
+# One alternation searched once per name run: its leftmost match is where the earliest stop
+# word begins, which is what the cut needs (40 str.find calls per name cost more).
+_STOPS_MULTI_RE = re.compile("|".join(map(re.escape, _STOPS_MULTI)))
 _STOPS_SINGLE = "作在和与及等率对就向为同到讲并"
 _NOT_NAME_START = ("助理", "同志", "办公", "秘书", "会议", "成员", "委员", "主持", "出席", "参加",
                    "讲话", "副", "和", "及", "等", "在", "以", "为", "对", "与")
@@ -437,12 +440,8 @@ def name_at(text: str, pos: int) -> tuple[str | None, int]:
     run = m.group().replace("•", "·")
     if run.startswith(_NOT_NAME_START):
         return None, pos
-    cut = len(run)
-    for stop in _STOPS_MULTI:
-        i = run.find(stop, 2)
-        if 0 <= i < cut:
-            cut = i
-    name = run[:cut]
+    stop = _STOPS_MULTI_RE.search(run, 2)  # a stop word starting at the name's third character or later
+    name = run[: stop.start()] if stop else run
     if len(name.replace("·", "")) > 4 and "·" not in name:
         for i, ch in enumerate(name[2:], start=2):
             if ch in _STOPS_SINGLE:
