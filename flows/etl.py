@@ -21,7 +21,7 @@ from prefect.task_runners import ProcessPoolTaskRunner, ThreadPoolTaskRunner
 from chuxin.settings import Settings
 from tasks import fsio, warehouse
 from tasks.process import BatchResult
-from tasks.steps import IO_RETRIES, Plan, load_validate_publish, plan_run
+from tasks.steps import IO_RETRIES, Plan, load_validate_publish, nothing_to_do, plan_run, record_noop
 
 
 @task(name="extract-batch", **IO_RETRIES)
@@ -163,6 +163,16 @@ def _locked_run(settings: Settings, run_id: str, meta: dict) -> dict:
                     plan.n_seen, len(plan.new), len(plan.changed), plan.unchanged, len(plan.removed))
         if plan.removed and not settings.prune:
             logger.info("rows of %d removed files are kept; run with --prune to drop them", len(plan.removed))
+        if nothing_to_do(settings, plan):
+            summary = record_noop_task(settings, plan, meta)
+            if summary is not None:
+                logger.info("nothing new or changed: the warehouse is up to date (validated by run %s); "
+                            "recorded this run only", summary["validated_by"])
+                summary["plan"] = _plan_counts(plan)
+                summary["run_id"] = run_id
+                return summary
+            logger.info("nothing new or changed, but the expectation suites changed since the last "
+                        "validation: validating again")
         staging = settings.staging_location(run_id)
         local_staging = settings.staging(run_id)
         batches = plan.batches(settings.batch_size)
@@ -184,10 +194,20 @@ def _locked_run(settings: Settings, run_id: str, meta: dict) -> dict:
         finally:
             fsio.remove_tree(staging)
             shutil.rmtree(local_staging, ignore_errors=True)
-    summary["plan"] = {"seen": plan.n_seen, "new": len(plan.new), "changed": len(plan.changed),
-                       "unchanged": plan.unchanged, "removed": len(plan.removed)}
+    summary["plan"] = _plan_counts(plan)
     summary["run_id"] = run_id
     return summary
+
+
+def _plan_counts(plan: Plan) -> dict:
+    return {"seen": plan.n_seen, "new": len(plan.new), "changed": len(plan.changed),
+            "unchanged": plan.unchanged, "removed": len(plan.removed)}
+
+
+@task(name="record-noop-run")
+def record_noop_task(settings: Settings, plan: Plan, meta: dict) -> dict | None:
+    """Nothing to load: record the run without copying, validating or publishing (steps.record_noop)."""
+    return record_noop(settings, plan, meta)
 
 
 def _artifacts(summary: dict) -> None:

@@ -68,6 +68,20 @@ def load_suites(directory: Path = SUITES_DIR) -> list[SuiteSpec]:
     return suites
 
 
+def suites_fingerprint(directory: Path = SUITES_DIR) -> str:
+    """A hash of the suite files and of the SQL of their datasets: what the last validation checked."""
+    import hashlib
+
+    from tasks import dq_datasets
+
+    h = hashlib.sha256()
+    for path in sorted(directory.glob("*.json")):
+        h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    for name, sql in sorted(dq_datasets.DATASETS.items()):
+        h.update(name.encode() + b"\0" + sql.encode() + b"\0")
+    return h.hexdigest()
+
+
 def observed_columns(exp: dict) -> list[str]:
     """The columns whose values tell a person what was wrong: ``meta.observed`` if given,
     else the expectation's own column(s)."""

@@ -61,6 +61,49 @@ def test_rerun_is_idempotent_and_a_noop(prefect_api, raw_dir, tmp_path):
         path.touch()
     third = chuxin_etl(raw_dir=str(raw_dir), data_dir=str(data))
     assert third["plan"]["unchanged"] == 5 and counts(data) == first
+    # A real no-op: the runs are recorded, nothing was loaded, validated or snapshotted again.
+    assert second_summary["noop"] and third["noop"]
+    assert query(data, "SELECT n_new, n_unchanged, n_loaded, outcome FROM runs ORDER BY started_at") == [
+        (5, 0, 5, "completed"), (0, 5, 0, "completed"), (0, 5, 0, "completed")]
+    assert query(data, "SELECT count(DISTINCT run_id) FROM dq_results") == [(1,)]
+    assert len(second_summary["outcomes"]) == len(query(data, "SELECT * FROM dq_results"))  # the standing results
+
+
+def test_noop_rerun_validates_again_when_the_suites_changed(prefect_api, raw_dir, tmp_path, monkeypatch):
+    from tasks import steps
+
+    data = tmp_path / "data"
+    chuxin_etl(raw_dir=str(raw_dir), data_dir=str(data))
+    monkeypatch.setattr(steps, "suites_fingerprint", lambda: "edited suites")
+    again = chuxin_etl(raw_dir=str(raw_dir), data_dir=str(data))
+    assert not again.get("noop") and again["plan"]["unchanged"] == 5
+    assert query(data, "SELECT count(DISTINCT run_id) FROM dq_results") == [(2,)]
+    monkeypatch.undo()
+
+
+def test_noop_rerun_with_an_analyst_session_open_publishes_by_copy(prefect_api, raw_dir, tmp_path):
+    """Another process holding the warehouse open (DuckDB's file lock) makes the in-place write
+    impossible: the run row then goes in through copy → publish, and the analyst is not disturbed."""
+    import subprocess
+    import sys
+
+    data = tmp_path / "data"
+    chuxin_etl(raw_dir=str(raw_dir), data_dir=str(data))
+    analyst = subprocess.Popen(
+        [sys.executable, "-c", "import duckdb, sys; c = duckdb.connect(sys.argv[1], read_only=True); "
+                               "print(c.execute('SELECT count(*) FROM runs').fetchone()[0], flush=True); "
+                               "sys.stdin.read(); print(c.execute('SELECT count(*) FROM runs').fetchone()[0])",
+         str(data / "warehouse.duckdb")], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert analyst.stdout.readline().strip() == "1"
+        again = chuxin_etl(raw_dir=str(raw_dir), data_dir=str(data))
+        out, _ = analyst.communicate("", timeout=60)
+    finally:
+        if analyst.poll() is None:
+            analyst.kill()
+    assert out.strip() == "1"  # their snapshot, unchanged under them
+    assert again["noop"]
+    assert query(data, "SELECT n_new, n_loaded FROM runs ORDER BY started_at") == [(5, 5), (0, 0)]
 
 
 def test_garbage_is_quarantined_and_the_rest_loads(prefect_api, raw_dir, tmp_path):
