@@ -41,6 +41,11 @@ def main(argv: list[str]) -> int:
     if "--plan-only" in argv:
         print(json.dumps({"plan_s": t_plan, "seen": plan.n_seen, "unchanged": plan.unchanged}))
         return 0
+    if steps.nothing_to_do(settings, plan):  # the flow's no-op fast path, without Prefect
+        meta = {"run_id": run_id, "flow_run_id": None, "started_at": warehouse.now(), "raw_dir": str(settings.raw_dir)}
+        if steps.record_noop(settings, plan, meta) is not None:
+            print(json.dumps({"plan": t_plan, "noop": True, "total": time.perf_counter() - t0, "loaded": 0}))
+            return 0
     staging = settings.staging_location(run_id)
     batches = plan.batches(settings.batch_size)
     with multiprocessing.Pool(settings.n_workers) as pool:

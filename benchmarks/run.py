@@ -4,10 +4,10 @@
     CHUXIN_BENCH_1M=1 .venv/bin/python -m benchmarks.run   # adds the 1,000,000-report run
 
 Environment knobs (all optional):
-    CHUXIN_BENCH_N        reports for the full `chuxin run` (with Prefect and the expectation suites) and
-                          the no-op rerun (default 20000: the validation step holds ~400 KB per report
-                          in memory today, so 100,000 would need ~40 GB; see BENCHMARKS.md)
-    CHUXIN_BENCH_BIG      reports for the pipeline without expectation suites (default 100000)
+    CHUXIN_BENCH_N        reports for the full `chuxin run` (with Prefect and the expectation suites), the
+                          same steps without Prefect, and the no-op rerun (default 100000)
+    CHUXIN_BENCH_BIG      reports for the pipeline without expectation suites (default 0: off; the
+                          full run above now validates 100,000 reports in bounded memory)
     CHUXIN_BENCH_1M       1: also run 1,000,000 reports through the pipeline without expectation suites
                           (~8 GB of raw files under CHUXIN_BENCH_DIR, ~30-60 min on 2 cores); the
                           queries then run on that warehouse
@@ -43,8 +43,8 @@ BIN = Path(sys.executable).parent
 OUT_MD = ROOT / "BENCHMARKS.md"
 OUT_JSON = ROOT / "benchmarks" / "results.json"
 
-N_E2E = int(os.environ.get("CHUXIN_BENCH_N", "20000"))
-N_BIG = int(os.environ.get("CHUXIN_BENCH_BIG", "100000"))
+N_E2E = int(os.environ.get("CHUXIN_BENCH_N", "100000"))
+N_BIG = int(os.environ.get("CHUXIN_BENCH_BIG", "0"))
 RUN_1M = os.environ.get("CHUXIN_BENCH_1M") == "1"
 SCRATCH = Path(os.environ.get("CHUXIN_BENCH_DIR", "/tmp/chuxin-bench"))
 REPEAT = int(os.environ.get("CHUXIN_BENCH_REPEAT", "5"))
@@ -138,9 +138,12 @@ def synth(n: int, out: Path) -> float:
     return took
 
 
+BATCH_SIZE = "2000"  # chuxin run's --batch-size (the CLI's default is still 500); bare.py uses Settings' 2000
+
+
 def chuxin_run(raw: Path, data: Path, tag: str) -> dict:
-    return timed_process([str(BIN / "chuxin"), "run", "--raw-dir", str(raw), "--data-dir", str(data)],
-                         SCRATCH / f"{tag}.log")
+    return timed_process([str(BIN / "chuxin"), "run", "--raw-dir", str(raw), "--data-dir", str(data),
+                          "--batch-size", BATCH_SIZE], SCRATCH / f"{tag}.log")
 
 
 def bare_run(raw: Path, data: Path, tag: str, *flags: str) -> dict:
@@ -246,8 +249,11 @@ def bench_noop(raw: Path, data: Path) -> dict:
                            SCRATCH / "noop-plan.log")
     plan_log = (SCRATCH / "noop-plan.log").read_text()
     plan_s = json.loads(plan_log.strip().splitlines()[-1])["plan_s"]
+    bare = bare_run(raw, data, "noop-bare")  # the same no-op path without Prefect (no server start)
     return {"wall_s": statistics.median(r["wall_s"] for r in runs), "runs_s": [r["wall_s"] for r in runs],
-            "plan_run_s": plan_s, "plan_process_wall_s": plan_t["wall_s"]}
+            "peak_gb": max(r["peak_gb"] for r in runs), "plan_run_s": plan_s, "plan_process_wall_s": plan_t["wall_s"],
+            "bare_wall_s": bare["wall_s"], "bare_in_process_s": bare["phases"].get("total"),
+            "bare_was_noop": bool(bare["phases"].get("noop"))}
 
 
 def bench_e2e(n: int, tag: str, with_bare: bool) -> dict:
@@ -362,10 +368,11 @@ def write_report(res: dict, command: str) -> None:
                   fmt(e2e.get("orchestration_overhead"), "%") + (f" ({e2e['wall_s']:.0f} s vs {e2e['bare_wall_s']:.0f} s)"
                                                                    if e2e.get("bare_wall_s") else ""),
                   TARGETS["orchestration_overhead"][0], verdict("orchestration_overhead", e2e.get("orchestration_overhead")))]
-    for key, label in (("big", "without expectation suites"), ("m1", "without expectation suites")):
+    for key, label in (("big", "without expectation suites"), ("m1", "with the expectation suites")):
         b = res.get(key)
         if b:
-            rows.append((f"{b['n']:,} reports, same steps {label} (benchmarks/bare.py --no-validate)",
+            rows.append((f"{b['n']:,} reports, same steps without Prefect, {label} (benchmarks/bare.py"
+                         + (" --no-validate)" if key == "big" else ")"),
                          f"{b['reports_per_s']:,.0f} reports/s ({b['wall_s']:.0f} s), peak {b['peak_gb']:.2f} GB",
                          TARGETS["e2e_reports_per_s"][0] if key == "big" else TARGETS["e2e_1m_peak_gb"][0],
                          verdict("e2e_reports_per_s", b["reports_per_s"]) if key == "big"
@@ -374,9 +381,15 @@ def write_report(res: dict, command: str) -> None:
         rows.append(("1,000,000 reports end to end, peak memory", "not run (set CHUXIN_BENCH_1M=1)",
                      TARGETS["e2e_1m_peak_gb"][0], "not run"))
     if res.get("noop"):
-        rows.append((f"No-op rerun over {res['noop']['n']:,} unchanged files", f"{res['noop']['wall_s']:.1f} s "
-                     f"(planning alone {res['noop']['plan_run_s']:.1f} s)", TARGETS["noop_s"][0],
-                     verdict("noop_s", res["noop"]["wall_s"])))
+        nb = res["noop"]
+        rows.append((f"No-op rerun over {nb['n']:,} unchanged files, `chuxin run` (starts a Prefect server)",
+                     f"{nb['wall_s']:.1f} s (planning alone {nb['plan_run_s']:.1f} s)", TARGETS["noop_s"][0],
+                     verdict("noop_s", nb["wall_s"])))
+        if nb.get("bare_wall_s") is not None:
+            rows.append((f"No-op rerun over {nb['n']:,} unchanged files, same steps without Prefect "
+                         "(benchmarks/bare.py: plan + record the run)",
+                         f"{nb['bare_wall_s']:.1f} s process wall ({nb['bare_in_process_s']:.1f} s after imports)",
+                         TARGETS["noop_s"][0], verdict("noop_s", nb["bare_wall_s"])))
     for name, q in (res.get("queries") or {}).items():
         rows.append((f"Query on the {res['queries_on']} warehouse: {name}", f"{q['median_ms']:.0f} ms",
                      TARGETS["query_ms"][0], verdict("query_ms", q["median_ms"])))
@@ -518,8 +531,8 @@ def main() -> int:
             t_synth = synth(n, raw)
             data = SCRATCH / f"data-{tag}"
             shutil.rmtree(data, ignore_errors=True)
-            log(f"{tag}: pipeline without Prefect and without expectation suites")
-            run = bare_run(raw, data, tag, "--no-validate")
+            log(f"{tag}: pipeline without Prefect" + (" and without expectation suites" if key == "big" else ""))
+            run = bare_run(raw, data, tag, *(("--no-validate",) if key == "big" else ()))
             res[key] = {"n": n, "synth_s": t_synth, "synth_files_per_s": n / t_synth if t_synth else None, **run,
                         "reports_per_s": n / run["wall_s"], "counts": warehouse_counts(data)}
             res["queries"], res["queries_on"] = bench_queries(data), f"{n:,}-report"

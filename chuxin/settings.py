@@ -11,7 +11,7 @@ from pathlib import Path
 class Settings:
     raw_dir: Path | str = Path("data/raw")  # a local path, or an fsspec URL (s3://…, file://…)
     data_dir: Path = Path("data")
-    batch_size: int = 500  # documents per task run: Prefect costs milliseconds per task
+    batch_size: int = 2000  # documents per task run: Prefect costs ~0.3 s per task run (BENCHMARKS.md)
     workers: int = 0  # extraction processes; 0 = one per core
     prune: bool = False  # drop rows of files that left the raw dir
     strict: bool = False  # fail the run when a critical expectation fails

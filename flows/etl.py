@@ -121,7 +121,7 @@ def _task_runner(settings: Settings, n_batches: int):
 
 @flow(name="chuxin-etl")
 def chuxin_etl(raw_dir: str = "data/raw", data_dir: str = "data", prune: bool = False, strict: bool = False,
-               batch_size: int = 500, workers: int = 0, dask_address: str | None = None,
+               batch_size: int = 2000, workers: int = 0, dask_address: str | None = None,
                follow_symlinks: bool = False, lock_timeout: float = 60.0,
                staging_url: str | None = None) -> dict:
     """Run the pipeline once. Returns the run summary (also stored in the ``runs`` table)."""
