@@ -6,7 +6,8 @@ Why this shape:
   never writes the live ``warehouse.duckdb``: it copies it to a building file,
   loads and validates there, and publishes with an atomic ``os.replace``.
   Analysts keep reading the old snapshot until they reconnect, and never see a
-  half-loaded run.
+  half-loaded run. The one exception is a no-op run (``steps.record_noop``): it appends its
+  ``runs`` row in place, in one transaction, when no other process holds the file.
 - Two runs against one data dir are serialised by an exclusive ``flock`` on a
   lock file; the kernel drops it when the holder dies, so a killed run leaves no
   stale lock.
