@@ -285,7 +285,7 @@ class MeetingDate:
 
 def _sentences(text: str):
     start = 0
-    for m in re.finditer(f"[{_SENTENCE_END}]", text):
+    for m in _SENTENCE_END_RE.finditer(text):
         yield start, text[start: m.end()]
         start = m.end()
     if start < len(text):
@@ -302,6 +302,8 @@ def find_meeting_date(paras: list[str], campaign_year: int | None) -> tuple[set,
     candidates: dict[tuple, _Found] = {}
     for no in range(1, min(len(paras), 3)):
         for s_start, sentence in _sentences(paras[no]):
+            if "日" not in sentence and "天" not in sentence:  # every date pattern needs one of them
+                continue
             matches = (list(_DATE_RE.finditer(sentence)) or list(_DAY_ONLY_RE.finditer(sentence))
                        or list(_RELATIVE_DAY_RE.finditer(sentence)))
             for m in matches:
@@ -387,6 +389,8 @@ def find_groups(paras: list[str]) -> list[GroupMention]:
     """Numbered central (circuit) guidance groups with the leaders named right after them."""
     out: list[GroupMention] = []
     for no, text in enumerate(paras):
+        if "中央" not in text:  # both group patterns start with it; most paragraphs lack it
+            continue
         for m in _GROUP_RE.finditer(text):
             if _PROVINCIAL_BODY_RE.search(m.group("mid")):
                 continue
@@ -402,6 +406,8 @@ def find_groups(paras: list[str]) -> list[GroupMention]:
     if len(numbers) == 1:
         group = next(g for g in out if not g.circuit)
         for no, text in enumerate(paras):
+            if "指导组" not in text:
+                continue
             for m in _UNNUMBERED_GROUP_RE.finditer(text):
                 group.members += _group_members(text, m.end(), no)
     return out
@@ -489,6 +495,17 @@ _ROLE_RES: dict[tuple[str, str], re.Pattern] = {
 }
 # A region's governor is often given in a chain as just 主席 (自治区党委副书记、主席…).
 _REGION_BARE_CHAIR_RE = re.compile(r"(?<=、)主席")
+# Per unit kind: (role, patterns) in the order find_people reports them, and one alternation
+# of every pattern, which rules out in one search the many paragraphs that name no office.
+_KIND_PATTERNS: dict[str, list[tuple[str, list[re.Pattern]]]] = {
+    kind: [(role, [_ROLE_RES[(role, kind)], *([_REGION_BARE_CHAIR_RE] if (role, kind) == ("governor", "region") else [])])
+           for role in ROLE_TITLES]
+    for kind in ("province", "municipality", "region")
+}
+_ANY_TITLE_RE: dict[str, re.Pattern] = {
+    kind: re.compile("|".join(p.pattern for _, patterns in roles for p in patterns))
+    for kind, roles in _KIND_PATTERNS.items()
+}
 
 
 _Placed = tuple[Person, int, int]  # a person with the span of the name in its paragraph
@@ -497,16 +514,16 @@ _Placed = tuple[Person, int, int]  # a person with the span of the name in its p
 def find_people(doc_id: str, paras: list[str], unit: Unit, heads: list) -> list[_Placed]:
     """Province-level office holders: party secretary, governor, CPPCC chair."""
     people: list[_Placed] = []
+    role_patterns, any_title = _KIND_PATTERNS[unit.kind], _ANY_TITLE_RE[unit.kind]
     for no, text in enumerate(paras[1:], start=1):
         head = heads[no]
         if head:  # a speech talks about offices (省长要带头); only its opening title chain names a holder
             text = text[: head.end("who")]
             if "、" not in text and not _TITLE_SUFFIX_RE.search(text):
                 continue
-        for role in ROLE_TITLES:
-            patterns = [_ROLE_RES[(role, unit.kind)]]
-            if role == "governor" and unit.kind == "region":
-                patterns.append(_REGION_BARE_CHAIR_RE)
+        if not any_title.search(text):
+            continue
+        for role, patterns in role_patterns:
             for pattern in patterns:
                 for m in pattern.finditer(text):
                     if pattern is _REGION_BARE_CHAIR_RE and "政协" in _clause_before(text, m.start()):
@@ -548,6 +565,8 @@ def find_hosts(doc_id: str, paras: list[str], known: set[str], heads: list) -> l
                 end = m.end("name")
                 hosts.append((Person(doc_id, name, "host", no), end - len(name), end))
         for name in known:
+            if name not in text:
+                continue
             for m in re.finditer(re.escape(name) + r"(?:同志)?主持(?!召开|人|的)", text):
                 hosts.append((Person(doc_id, name, "host", no), m.start(), m.start() + len(name)))
     return hosts
@@ -603,12 +622,10 @@ def find_speeches(doc_id: str, paras: list[str], people: list[Person], heads: li
 
 
 def find_slogans(doc_id: str, paras: list[str]) -> list[Slogan]:
-    counts: Counter[str] = Counter()
-    for text in paras[1:]:
-        for m in _SLOGAN_RE.finditer(text):
-            s = m.group("s").strip()
-            if s not in _SLOGAN_EXCLUDE:
-                counts[s] += 1
+    # A quotation never spans a line end, so one scan of the joined body finds them all.
+    counts = Counter(s.strip() for s in _SLOGAN_RE.findall("\n".join(paras[1:])))
+    for s in _SLOGAN_EXCLUDE:
+        counts.pop(s, None)
     return [Slogan(doc_id, s, n) for s, n in sorted(counts.items())]
 
 
