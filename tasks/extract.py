@@ -30,11 +30,14 @@ _CAMPAIGNS = (  # (campaign name, year, pattern); the 2023 name is checked first
 
 # --- dates ---------------------------------------------------------------------
 _CN = "一二三四五六七八九十"
+# Patterns that open with an optional group or a lookbehind get a lookahead for their first
+# character: it changes no match, but lets the regex engine reject most positions at once
+# (2-3× faster scans).
 _DATE_RE = re.compile(
-    rf"(?:(?P<y>\d{{4}})年)?(?P<m>\d{{1,2}}|[{_CN}]{{1,2}})月(?P<d>\d{{1,2}}|[{_CN}]{{1,3}})日"
+    rf"(?=[\d{_CN}])(?:(?P<y>\d{{4}})年)?(?P<m>\d{{1,2}}|[{_CN}]{{1,2}})月(?P<d>\d{{1,2}}|[{_CN}]{{1,3}})日"
     r"(?P<tod>上午|下午|晚上|晚间|晚(?!报)|早上|中午)?"
 )
-_DAY_ONLY_RE = re.compile(r"(?<![月\d年])(?P<d>\d{1,2})日(?P<tod>上午|下午|晚上|晚间|晚(?!报)|早上|中午)?")
+_DAY_ONLY_RE = re.compile(r"(?=\d)(?<![月\d年])(?P<d>\d{1,2})日(?P<tod>上午|下午|晚上|晚间|晚(?!报)|早上|中午)?")
 # 昨天下午 / 今天上午: no date to give, but the time of day is said.
 _RELATIVE_DAY_RE = re.compile(r"(?:昨天|昨日|今天|今日|当天|当日)(?P<tod>上午|下午|晚上|晚间|早上|中午)")
 _MEETING_VERB_RE = re.compile(r"召开|举行|开幕|举办|启动")
@@ -48,7 +51,7 @@ _TOD_NORMAL = {"晚上": "晚上", "晚间": "晚上", "晚": "晚上", "早上"
 # --- venue and format ------------------------------------------------------------
 _SENTENCE_END_RE = re.compile(f"[{_SENTENCE_END}]")
 # A lead sentence whose subject is the meeting itself: 会议在福州举行。
-_MEETING_SENTENCE_RE = re.compile(r"(?<=[。！？；])(?:本次)?(?:会议|大会)在[^。！？；]{1,16}?(?:召开|举行)[^。！？；]*[。！？；]?")
+_MEETING_SENTENCE_RE = re.compile(r"(?=[本会大])(?<=[。！？；])(?:本次)?(?:会议|大会)在[^。！？；]{1,16}?(?:召开|举行)[^。！？；]*[。！？；]?")
 _VENUE_RE = re.compile(rf"在(?P<place>[{HAN}]{{1,8}}?)(?:隆重)?(?:召开|举行|开幕|举办)")
 _FORMAT_RE = re.compile(
     r"(?:以|采取|采用|通过)(?P<f>电视电话会议|电视电话|视频会议|网络视频会议|网络视频|视频连线|视频直播|网络直播|视频)(?:的)?(?:形式|方式|系统)"
@@ -315,9 +318,10 @@ def find_meeting_date(paras: list[str], campaign_year: int | None) -> tuple[set,
                     continue
                 if _CENTRAL_SUBJECT_RE.match(rest) or sentence[max(0, m.start() - 1): m.start()] == "在":
                     continue
-                month = parse_int(m.group("m")) if m.groupdict().get("m") else None
-                day = parse_int(m.group("d")) if m.groupdict().get("d") else None
-                year = int(m.group("y")) if m.groupdict().get("y") else None
+                g = m.groupdict()  # the three patterns name different groups
+                month = parse_int(g["m"]) if g.get("m") else None
+                day = parse_int(g["d"]) if g.get("d") else None
+                year = int(g["y"]) if g.get("y") else None
                 key = (month, day)
                 if key in candidates:
                     continue
@@ -388,9 +392,9 @@ class GroupMention:
 def find_groups(paras: list[str]) -> list[GroupMention]:
     """Numbered central (circuit) guidance groups with the leaders named right after them."""
     out: list[GroupMention] = []
-    for no, text in enumerate(paras):
-        if "中央" not in text:  # both group patterns start with it; most paragraphs lack it
-            continue
+    # Both group patterns need 中央 and 指导组/督导组, which most paragraphs lack (党中央 is common).
+    mentioning = [(no, text) for no, text in enumerate(paras) if "导组" in text and "中央" in text]
+    for no, text in mentioning:
         for m in _GROUP_RE.finditer(text):
             if _PROVINCIAL_BODY_RE.search(m.group("mid")):
                 continue
@@ -405,9 +409,7 @@ def find_groups(paras: list[str]) -> list[GroupMention]:
     numbers = {g.number for g in out if not g.circuit}
     if len(numbers) == 1:
         group = next(g for g in out if not g.circuit)
-        for no, text in enumerate(paras):
-            if "指导组" not in text:
-                continue
+        for no, text in mentioning:
             for m in _UNNUMBERED_GROUP_RE.finditer(text):
                 group.members += _group_members(text, m.end(), no)
     return out
@@ -565,11 +567,26 @@ def find_hosts(doc_id: str, paras: list[str], known: set[str], heads: list) -> l
                 end = m.end("name")
                 hosts.append((Person(doc_id, name, "host", no), end - len(name), end))
         for name in known:
-            if name not in text:
-                continue
-            for m in re.finditer(re.escape(name) + r"(?:同志)?主持(?!召开|人|的)", text):
-                hosts.append((Person(doc_id, name, "host", no), m.start(), m.start() + len(name)))
+            for start in _chaired_by(text, name):
+                hosts.append((Person(doc_id, name, "host", no), start, start + len(name)))
     return hosts
+
+
+_CHAIRED_RE = re.compile(r"(?:同志)?主持(?!召开|人|的)")
+
+
+def _chaired_by(text: str, name: str) -> list[int]:
+    """Where ``name`` stands before (同志)主持, left to right without overlaps, as re.finditer of
+    name + _CHAIRED_RE would find them; a pattern compiled per name cost more than the rest."""
+    starts, i = [], text.find(name)
+    while i >= 0:
+        after = _CHAIRED_RE.match(text, i + len(name))
+        if after:
+            starts.append(i)
+            i = text.find(name, after.end())
+        else:
+            i = text.find(name, i + 1)
+    return starts
 
 
 def _dedupe_people(people: list[_Placed]) -> list[_Placed]:
@@ -623,10 +640,10 @@ def find_speeches(doc_id: str, paras: list[str], people: list[Person], heads: li
 
 def find_slogans(doc_id: str, paras: list[str]) -> list[Slogan]:
     # A quotation never spans a line end, so one scan of the joined body finds them all.
-    counts = Counter(s.strip() for s in _SLOGAN_RE.findall("\n".join(paras[1:])))
+    counts = Counter(map(str.strip, _SLOGAN_RE.findall("\n".join(paras[1:]))))
     for s in _SLOGAN_EXCLUDE:
         counts.pop(s, None)
-    return [Slogan(doc_id, s, n) for s, n in sorted(counts.items())]
+    return [Slogan(doc_id, s, counts[s]) for s in sorted(counts)]
 
 
 def find_organisation(paras: list[str]) -> _Found | None:
