@@ -43,12 +43,32 @@ def process_document(raw_dir: Path, rel_path: str) -> Extraction | Quarantined:
                                          "check the file holds the article, not just markup")
         return extract(doc, cleaned)
     except RejectedInput as exc:
-        return Quarantined(rel_path, doc_id_for(rel_path), doc.source_sha256 if doc else None,
-                           exc.stage, exc.reason)
+        sha = doc.source_sha256 if doc else _content_hash(raw_dir, rel_path, exc)
+        return Quarantined(rel_path, doc_id_for(rel_path), sha, exc.stage, exc.reason)
     except Exception as exc:  # a bug in extraction must not lose the file: quarantine it
         return Quarantined(rel_path, doc_id_for(rel_path), doc.source_sha256 if doc else None,
                            "extract", f"extraction failed unexpectedly ({type(exc).__name__}: {exc}); "
                                       "please report this file to the maintainers")
+
+
+def _content_hash(raw_dir: Path, rel_path: str, exc: RejectedInput) -> str | None:
+    """The SHA-256 of a file refused for its content (empty, binary, undecodable), so that the
+    next run's plan sees it unchanged instead of reading it again every run — which also kept
+    every rerun of a corpus with a broken file off the no-op path. Files that could not be read,
+    or changed while being read, get no hash: the next run tries them again."""
+    import hashlib
+
+    from tasks.ingest import _read_bounded, fs_path
+
+    if exc.stage != "ingest" or exc.reason.startswith("the file changed while it was being read"):
+        return None
+    try:
+        data, before, after = _read_bounded(fs_path(raw_dir, rel_path))
+    except OSError:
+        return None
+    if (before.st_size, before.st_mtime_ns) != (after.st_size, after.st_mtime_ns) or len(data) != after.st_size:
+        return None
+    return hashlib.sha256(data).hexdigest()
 
 
 def process_batch(raw_dir: str, rel_paths: list[str], out_dir: str, batch_no: int) -> BatchResult:
