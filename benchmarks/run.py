@@ -507,9 +507,15 @@ PROFILE_NOTES = """Findings (profiled before optimising):
   plan has nothing new, changed, refused at listing or prunable, and the expectation suites are the
   ones that validated the current data (a fingerprint in the new `dq_suites` table), the run now
   only appends its row to `runs` — in place, one DuckDB transaction; through copy → publish if an
-  analyst's session holds the file — and reports the standing results. What remains of a no-op
-  `chuxin run` is starting Prefect's temporary server (~8 s) and importing Prefect; the same path
-  without Prefect is in the table above.
+  analyst's session holds the file — and reports the standing results. **The no-op rows above
+  were measured before a second fix and did not take that path:** the synthetic corpus's ~1 %
+  empty or binary files were quarantined without a content hash, so the plan re-read them as
+  "changed" on every run and each rerun reloaded and re-validated everything (29.7 s with Prefect,
+  18.2 s without). Such files now keep the hash of their bytes (`tasks/process.py`) and an
+  untouched one counts as unchanged; on a small corpus with an empty file the rerun without
+  Prefect then takes 0.6 s. A no-op `chuxin run` still pays for starting Prefect's temporary
+  server (~7.5 s here) and planning (2.9 s for 100,000 files): checking for a no-op before
+  starting Prefect (a `chuxin/cli.py` change) is what can bring it under 5 s.
 - Orchestration: batches of 2,000 documents instead of 500 (4× fewer task runs at ~0.3 s each).
 - Still open: planning holds per-file dicts (listing, known sources, size/mtime) — ~1 KB per file,
   fine at 100,000 files, about 1 GB at 1,000,000; the Parquet snapshot is rewritten for every table
