@@ -53,9 +53,6 @@ def clean_body(body: str) -> Cleaned:
         text = text.translate(_FULLWIDTH_DIGITS)
     # Neither substitution crosses a line end, so both run once over the whole text.
     text = _HAN_GAP_RE.sub("", _SPACE_RE.sub(" ", text))
-    paragraphs = []
-    for line in text.split("\n"):
-        line = line.strip()
-        if line and not _DASH_LINE_RE.match(line):
-            paragraphs.append(line)
+    paragraphs = [line for line in map(str.strip, text.split("\n"))
+                  if line and not (line[0] == "-" and _DASH_LINE_RE.match(line))]
     return Cleaned(paragraphs=paragraphs, has_images=n_pictures > 0)

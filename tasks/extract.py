@@ -50,6 +50,7 @@ _TOD_NORMAL = {"晚上": "晚上", "晚间": "晚上", "晚": "晚上", "早上"
 
 # --- venue and format ------------------------------------------------------------
 _SENTENCE_END_RE = re.compile(f"[{_SENTENCE_END}]")
+_UP_TO_SENTENCE_END_RE = re.compile(f".*[{_SENTENCE_END}]", re.DOTALL)  # ends after the last one
 # A lead sentence whose subject is the meeting itself: 会议在福州举行。
 _MEETING_SENTENCE_RE = re.compile(r"(?=[本会大])(?<=[。！？；])(?:本次)?(?:会议|大会)在[^。！？；]{1,16}?(?:召开|举行)[^。！？；]*[。！？；]?")
 _VENUE_RE = re.compile(rf"在(?P<place>[{HAN}]{{1,8}}?)(?:隆重)?(?:召开|举行|开幕|举办)")
@@ -349,7 +350,8 @@ def find_venue(paras: list[str], unit: Unit | None, meeting: _Found | None) -> _
     spans: list[tuple[int, int, int]] = []  # (paragraph_no, start, end) to search, in order
     if meeting:
         text = paras[meeting.paragraph_no]
-        start = max(text.rfind(c, 0, meeting.start) for c in _SENTENCE_END) + 1
+        before = _UP_TO_SENTENCE_END_RE.match(text, 0, meeting.start)
+        start = before.end() if before else 0
         end = _SENTENCE_END_RE.search(text, meeting.end)
         spans.append((meeting.paragraph_no, start, end.end() if end else len(text)))
     for no in (0, 1, 2):
