@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from tasks.numerals import NUMERAL_CHARS, parse_int
 from tasks.records import Cleaned, Evidence, Extraction, Person, Report, Slogan, SourceDoc, Speech
-from tasks.regions import ROLE_TITLES, UNITS, Unit, find_units, resolve_venue
+from tasks.regions import ROLE_TITLES, UNITS, Unit, resolve_venue, unit_named
 
 HAN = "\u4e00-\u9fff"
 _SENTENCE_END = "。！？；!?;"
@@ -254,10 +254,9 @@ def detect_unit(paras: list[str]) -> _Found | None:
             matches = list(_ORGANISER_RE.finditer(_first_sentence(text)))
         for m in matches:
             suffix = m.group("suffix")
-            found = find_units(m.group("unit"))
-            if not found:
+            unit = unit_named(m.group("unit"))  # the group holds exactly one of _UNIT_FORMS
+            if not unit:
                 continue
-            unit = found[0][0]
             if suffix and _SUFFIX_KIND[suffix] != unit.kind:
                 continue  # 吉林市委 is the city's committee, not 吉林省's
             return _Found(unit, no, m.start("unit"), m.end("unit"))

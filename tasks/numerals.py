@@ -9,6 +9,8 @@ from __future__ import annotations
 _DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
            "六": 6, "七": 7, "八": 8, "九": 9}
 
+_FULLWIDTH_TO_ASCII = str.maketrans("０１２３４５６７８９", "0123456789")  # built once, not per call
+
 # Characters a group-number capture may contain.
 NUMERAL_CHARS = "0-9０-９〇零一二两三四五六七八九十百"
 
@@ -20,7 +22,7 @@ def parse_int(text: str) -> int | None:
     """
     if not text:
         return None
-    ascii_digits = text.translate(str.maketrans("０１２３４５６７８９", "0123456789"))
+    ascii_digits = text.translate(_FULLWIDTH_TO_ASCII)
     if ascii_digits.isdigit():
         return int(ascii_digits)
     total, current = 0, None

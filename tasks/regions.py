@@ -119,6 +119,11 @@ def find_units(text: str) -> list[tuple[Unit, int, int]]:
     return [(_FORMS[m.group()], m.start(), m.end()) for m in _FORMS_RE.finditer(text)]
 
 
+def unit_named(form: str) -> Unit | None:
+    """The unit whose name is exactly ``form`` (江苏省, 江苏, 广西壮族自治区, 广西自治区…); a dict look-up."""
+    return _FORMS.get(form)
+
+
 def resolve_venue(place: str, unit: Unit | None) -> str | None:
     """Full city name for a venue written as in ``在宁召开`` / ``在太原召开``.
 
