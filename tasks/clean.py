@@ -46,9 +46,11 @@ def clean_body(body: str) -> Cleaned:
     # str.translate walks every character through a dict (it was 40% of clean+extract in the
     # profile): skip it when there is nothing to translate, which is nearly always.
     # The scraper's only entity is &nbsp;, replaced directly; html.unescape only if others remain.
-    text = text.replace("&nbsp;", "\u00a0")
+    # Its separator blocks went above, so most reports have no & left at all.
     if "&" in text:
-        text = html.unescape(text)
+        text = text.replace("&nbsp;", "\u00a0")
+        if "&" in text:
+            text = html.unescape(text)
     if any(digit in text for digit in _FULLWIDTH_DIGIT_CHARS):  # ten one-character scans beat a regex
         text = text.translate(_FULLWIDTH_DIGITS)
     # Neither substitution crosses a line end, so both run once over the whole text.
