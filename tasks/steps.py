@@ -187,7 +187,7 @@ def record_noop(settings: Settings, plan: Plan, run_meta: dict) -> dict | None:
         if not con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'dq_suites'"
                            ).fetchone()[0]:
             return _abandon(con, settings, building)
-        last = con.execute("SELECT run_id, fingerprint FROM dq_suites ORDER BY validated_at DESC LIMIT 1").fetchone()
+        last = con.execute("SELECT run_id, fingerprint FROM dq_suites ORDER BY finished_at DESC LIMIT 1").fetchone()
         if last is None or last[1] != suites_fingerprint():
             return _abandon(con, settings, building)
         outcomes = _standing_outcomes(con, last[0])

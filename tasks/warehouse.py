@@ -50,7 +50,7 @@ EXTRA_TABLES = {
     # Which expectation suites (a hash of expectations/*.json and the dataset SQL) validated the
     # warehouse as it stands: a no-op rerun may skip validation only while they are unchanged.
     "dq_suites": """CREATE TABLE IF NOT EXISTS dq_suites (run_id VARCHAR, fingerprint VARCHAR,
-        validated_at TIMESTAMPTZ)""",
+        finished_at TIMESTAMPTZ)""",
     "dq_runs": """CREATE TABLE IF NOT EXISTS dq_runs (
         run_id VARCHAR, suite VARCHAR, n_expectations INTEGER, n_passed INTEGER, n_failed INTEGER,
         n_critical_failed INTEGER, finished_at TIMESTAMPTZ)""",
