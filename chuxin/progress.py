@@ -9,6 +9,7 @@ show, and everything still reaches the Prefect API), and the flow's progress rec
 from __future__ import annotations
 
 import logging
+import os
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
@@ -30,6 +31,9 @@ class TerminalProgress(logging.Handler):
         from prefect.logging.configuration import setup_logging
         from prefect.logging.handlers import PrefectConsoleHandler
 
+        # Quiets the console handler here and in extraction worker processes (which inherit the
+        # environment); the API handlers still send every record to the Prefect server.
+        os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "WARNING")
         setup_logging()
         for logger in [logging.getLogger()] + [logging.getLogger(n) for n in list(logging.root.manager.loggerDict)]:
             for handler in getattr(logger, "handlers", []):

@@ -42,12 +42,19 @@ def extract_batches(raw_dir: str, manifest: str, out_dir: str) -> list[BatchResu
     futures = [extract_batch.submit(raw_dir, batch, out_dir, i) for i, batch in enumerate(batches)]
     del batches
     results = []
+    logger = get_run_logger()
     step = max(1, len(futures) // 100)
     for done, fut in enumerate(futures, start=1):
         results.append(fut.result())
         if done % step == 0 or done == len(futures):
             update_progress_artifact(progress, progress=100.0 * done / len(futures))
+            logger.info("extracted batch %d of %d", done, len(futures), extra=_progress("extract", done, len(futures)))
     return results
+
+
+def _progress(phase: str, done: int, total: int) -> dict:
+    """Log-record extras that drive the terminal progress bar (chuxin/progress.py)."""
+    return {"chuxin_progress": (phase, done, total)}
 
 
 @task(name="plan-run", **IO_RETRIES)
@@ -160,7 +167,8 @@ def _locked_run(settings: Settings, run_id: str, meta: dict) -> dict:
         plan: Plan = (plan_remote_run(settings, run_id) if fsio.is_url(settings.raw_dir)
                       else plan_run(settings, run_id))
         logger.info("%d files seen: %d new, %d changed, %d unchanged, %d removed from the raw dir",
-                    plan.n_seen, len(plan.new), len(plan.changed), plan.unchanged, len(plan.removed))
+                    plan.n_seen, len(plan.new), len(plan.changed), plan.unchanged, len(plan.removed),
+                    extra=_progress("plan", 1, 1))
         if plan.removed and not settings.prune:
             logger.info("rows of %d removed files are kept; run with --prune to drop them", len(plan.removed))
         if nothing_to_do(settings, plan):
@@ -190,7 +198,9 @@ def _locked_run(settings: Settings, run_id: str, meta: dict) -> dict:
                 logger.info("extracted %d batches", n_batches)
             elif not (plan.skipped or (settings.prune and plan.removed)):
                 logger.info("nothing new or changed: the warehouse is up to date")
+            logger.info("loading, validating and publishing", extra=_progress("load", 0, 1))
             summary = load_validate_publish(settings, plan, results, meta)
+            logger.info("published the warehouse", extra=_progress("load", 1, 1))
         finally:
             fsio.remove_tree(staging)
             shutil.rmtree(local_staging, ignore_errors=True)
