@@ -12,8 +12,12 @@ import uuid
 from urllib.parse import quote
 
 from prefect import flow, get_run_logger, task
-from prefect.artifacts import create_markdown_artifact, create_progress_artifact, create_table_artifact, \
-    update_progress_artifact
+from prefect.artifacts import (
+    create_markdown_artifact,
+    create_progress_artifact,
+    create_table_artifact,
+    update_progress_artifact,
+)
 from prefect.context import get_run_context
 from prefect.states import Failed
 from prefect.task_runners import ProcessPoolTaskRunner, ThreadPoolTaskRunner
@@ -55,42 +59,6 @@ def extract_batches(raw_dir: str, manifest: str, out_dir: str) -> list[BatchResu
 def _progress(phase: str, done: int, total: int) -> dict:
     """Log-record extras that drive the terminal progress bar (chuxin/progress.py)."""
     return {"chuxin_progress": (phase, done, total)}
-
-
-@task(name="plan-run", **IO_RETRIES)
-def plan_remote_run(settings: Settings, run_id: str) -> Plan:
-    """``plan_run`` for a raw dir given as an fsspec URL (object storage).
-
-    Same rule: size and mtime as the store reports them decide "unchanged"; otherwise the
-    SHA-256 of the object's bytes does.
-    """
-    import hashlib
-
-    url = str(settings.raw_dir)
-    listing, stats = fsio.list_url(url)
-    known: dict[str, warehouse.KnownSource] = {}
-    if settings.warehouse.exists():
-        con = warehouse.connect(settings.warehouse, read_only=True)
-        try:
-            if con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name='sources'").fetchone()[0]:
-                known = warehouse.known_sources(con)
-        finally:
-            con.close()
-    plan = Plan(run_id=run_id, n_seen=len(listing.files))
-    for rel in listing.files:
-        plan.stats[rel] = stats[rel]
-        old = known.get(rel)
-        if old is None:
-            plan.new.append(rel)
-        elif old.sha256 is not None and (old.size, old.mtime_ns) == stats[rel]:
-            plan.unchanged += 1
-        elif old.status == "loaded" and hashlib.sha256(fsio.read_bytes(url, rel)).hexdigest() == old.sha256:
-            plan.unchanged += 1
-        else:
-            plan.changed.append(rel)
-    seen = set(listing.files)
-    plan.removed = sorted(p for p in known if p not in seen)
-    return plan
 
 
 def _share_ephemeral_api() -> None:
@@ -164,8 +132,7 @@ def chuxin_etl(raw_dir: str = "data/raw", data_dir: str = "data", prune: bool = 
 def _locked_run(settings: Settings, run_id: str, meta: dict) -> dict:
     logger = get_run_logger()
     with warehouse.writer_lock(settings.lock_file, settings.lock_timeout):
-        plan: Plan = (plan_remote_run(settings, run_id) if fsio.is_url(settings.raw_dir)
-                      else plan_run(settings, run_id))
+        plan: Plan = plan_run(settings, run_id)
         logger.info("%d files seen: %d new, %d changed, %d unchanged, %d removed from the raw dir",
                     plan.n_seen, len(plan.new), len(plan.changed), plan.unchanged, len(plan.removed),
                     extra=_progress("plan", 1, 1))

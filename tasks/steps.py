@@ -17,12 +17,18 @@ from prefect import task
 from prefect.logging import get_run_logger
 
 from chuxin.settings import Settings
-from tasks import warehouse
+from tasks import fsio, warehouse
 from tasks.faults import checkpoint
 from tasks.ingest import doc_id_for, fs_path, list_files
 from tasks.process import BatchResult, process_batch
-from tasks.validate import (CHUNK_ROWS, ExpectationOutcome, SuiteSpec, load_suites, run_suites,
-                            suites_fingerprint)
+from tasks.validate import (
+    CHUNK_ROWS,
+    ExpectationOutcome,
+    SuiteSpec,
+    load_suites,
+    run_suites,
+    suites_fingerprint,
+)
 
 # Transient I/O (NFS hiccups, a file briefly locked) is retried; extraction is
 # deterministic, and its errors become quarantine rows instead of exceptions.
@@ -51,49 +57,70 @@ class Plan:
 
 @task(name="plan-run", **IO_RETRIES)
 def plan_run(settings: Settings, run_id: str) -> Plan:
-    """List the raw dir and compare with what the warehouse already holds.
+    """List the raw dir (a local folder or an fsspec URL) and compare with the warehouse.
 
     A file is unchanged when its size and mtime match the last run (like rsync);
     otherwise its SHA-256 decides, so a touched but identical file is not redone.
     """
-    if not settings.raw_dir.is_dir():
-        raise FileNotFoundError(f"raw directory {settings.raw_dir} does not exist")
-    listing = list_files(settings.raw_dir, settings.follow_symlinks)
-    known: dict[str, warehouse.KnownSource] = {}
-    if settings.warehouse.exists():
-        con = warehouse.connect(settings.warehouse, read_only=True)
-        try:
-            if con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name='sources'").fetchone()[0]:
-                known = warehouse.known_sources(con)
-        finally:
-            con.close()
-    plan = Plan(run_id=run_id, n_seen=len(listing.files))
+    if fsio.is_url(settings.raw_dir):
+        url = str(settings.raw_dir)
+        listing, url_stats = fsio.list_url(url)
+        stat = url_stats.__getitem__
+
+        def digest(rel: str) -> str:
+            return hashlib.sha256(fsio.read_bytes(url, rel)).hexdigest()
+    else:
+        if not settings.raw_dir.is_dir():
+            raise FileNotFoundError(f"raw directory {settings.raw_dir} does not exist")
+        listing = list_files(settings.raw_dir, settings.follow_symlinks)
+
+        def stat(rel: str) -> tuple[int, int]:
+            st = fs_path(settings.raw_dir, rel).stat()
+            return st.st_size, st.st_mtime_ns
+
+        def digest(rel: str) -> str:
+            with open(fs_path(settings.raw_dir, rel), "rb") as fh:
+                return hashlib.file_digest(fh, "sha256").hexdigest()
     _discard_stale_staging(settings)
+    return _compare(run_id, listing, _known_sources(settings), stat, digest, settings.prune)
+
+
+def _known_sources(settings: Settings) -> dict[str, warehouse.KnownSource]:
+    if not settings.warehouse.exists():
+        return {}
+    con = warehouse.connect(settings.warehouse, read_only=True)
+    try:
+        if con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name='sources'").fetchone()[0]:
+            return warehouse.known_sources(con)
+        return {}
+    finally:
+        con.close()
+
+
+def _compare(run_id: str, listing, known: dict[str, warehouse.KnownSource], stat, digest, prune: bool) -> Plan:
+    """Sort listed files into new / changed / unchanged; removed and refused files are reported."""
+    plan = Plan(run_id=run_id, n_seen=len(listing.files))
     removed = set(known) - set(listing.files) - {rel for rel, _ in listing.skipped}
-    owners, duplicates = _one_file_per_doc_id(listing.files, known,
-                                              held_back=set() if settings.prune else removed)
+    owners, duplicates = _one_file_per_doc_id(listing.files, known, held_back=set() if prune else removed)
     for rel in owners:
-        path = fs_path(settings.raw_dir, rel)
         try:
-            st = path.stat()
+            plan.stats[rel] = stat(rel)
         except OSError:
             plan.new.append(rel)  # let processing report it with a proper reason
             continue
-        plan.stats[rel] = (st.st_size, st.st_mtime_ns)
         old = known.get(rel)
         if old is None:
             plan.new.append(rel)
         elif old.sha256 is None:  # never read (quarantined before reading): try again
             plan.changed.append(rel)
-        elif (old.size, old.mtime_ns) == (st.st_size, st.st_mtime_ns):
+        elif (old.size, old.mtime_ns) == plan.stats[rel]:
             plan.unchanged += 1
         else:
             try:
-                with open(path, "rb") as fh:
-                    digest = hashlib.file_digest(fh, "sha256").hexdigest()
+                same = old.status == "loaded" and digest(rel) == old.sha256
             except OSError:
-                digest = None
-            if digest is not None and digest == old.sha256 and old.status == "loaded":
+                same = False
+            if same:
                 plan.unchanged += 1
             else:
                 plan.changed.append(rel)
