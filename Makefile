@@ -28,7 +28,8 @@ $(VENV)/.installed-dev: pyproject.toml constraints.txt | $(BIN)/python
 run: $(VENV)/.installed-run  ## set up and run the pipeline on data/raw
 	$(BIN)/chuxin run
 
-test: $(VENV)/.installed-dev browser  ## set up and run the whole test suite
+test: $(VENV)/.installed-dev browser  ## set up and run the whole test suite (lint first)
+	$(BIN)/ruff check chuxin flows tasks tests benchmarks docs
 	$(BIN)/python -m pytest
 
 # Headless Chromium and CJK fonts (Debian) for the tests that look at Data Docs and the report.
@@ -40,7 +41,7 @@ browser:
 	    || echo "note: chromium/fonts-noto-cjk not installed; browser tests will be skipped"; }
 
 lint: $(VENV)/.installed-dev
-	$(BIN)/ruff check chuxin flows tasks tests
+	$(BIN)/ruff check chuxin flows tasks tests benchmarks docs
 
 clean:  ## remove pipeline outputs (keeps data/raw)
 	rm -rf data/warehouse.duckdb data/.warehouse.building.duckdb* data/staging data/parquet data/dq data/docs data/report
