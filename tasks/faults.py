@@ -1,5 +1,8 @@
 """Deterministic fault injection for the reliability tests.
 
+``CHUXIN_PAUSE=<point>:<seconds>`` instead pauses there (after touching the file named by
+``CHUXIN_PAUSE_MARKER``, if set), so a test can break something around a live run.
+
 ``CHUXIN_FAULT=<point>`` makes the process kill itself with SIGKILL (no cleanup, no
 ``finally``, no atexit: exactly what ``kill -9`` or the OOM killer does) the first time
 the code passes ``checkpoint("<point>")``. Unset, a checkpoint costs one dict lookup.
@@ -23,3 +26,12 @@ POINTS = ("extract", "load", "commit", "publish")
 def checkpoint(point: str) -> None:
     if os.environ.get(ENV) == point:
         os.kill(os.getpid(), signal.SIGKILL)
+    pause = os.environ.get("CHUXIN_PAUSE", "")
+    if pause.startswith(point + ":"):
+        import pathlib
+        import time
+
+        marker = os.environ.get("CHUXIN_PAUSE_MARKER")
+        if marker:
+            pathlib.Path(marker).touch()
+        time.sleep(float(pause.split(":", 1)[1]))
