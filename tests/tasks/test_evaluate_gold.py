@@ -14,8 +14,10 @@ from tasks.evaluate import ALL_FIELDS, compare, evaluate, extract_dir, format_re
 
 ROOT = Path(__file__).resolve().parents[2]
 GOLD_DIR = ROOT / "tests" / "gold"
+BLIND = ROOT / "tests" / "gold_blind"  # written blind, see tests/gold_blind/README.md
 CASES = {
     "gold corpus": (GOLD_DIR / "raw", GOLD_DIR / "gold.json"),
+    "blind corpus": (BLIND / "raw", BLIND / "gold.json"),
     "five samples": (ROOT / "data" / "raw", GOLD_DIR / "samples_gold.json"),
 }
 
