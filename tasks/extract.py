@@ -422,7 +422,12 @@ def _group_members(text: str, pos: int, no: int) -> list[tuple[str, str, int, in
     while True:
         m = _GROUP_ROLE_RE.match(text, pos)
         if m:
-            name, end = name_at(text, m.end())
+            # 组长、国家民委原副主任李昌: the name follows a title chain (never 组长、副组长到会,
+            # where the next item is the group's other office, unnamed)
+            if text[m.end(): m.end() + 1] == "、" and not _GROUP_ROLE_RE.match(text, m.end() + 1):
+                name, end = _name_after_title(text, m.end())
+            else:
+                name, end = name_at(text, m.end())
             role = "group_leader" if m.group("t") == "组长" else "group_deputy"
         elif role and text[pos - 1: pos] in ("、", "和", "及"):
             # 副组长赵六、钱七出席: a second name under the same title, only when a bare name
