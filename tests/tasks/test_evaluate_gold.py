@@ -19,6 +19,7 @@ CASES = {
     "gold corpus": (GOLD_DIR / "raw", GOLD_DIR / "gold.json"),
     "blind corpus": (BLIND / "raw", BLIND / "gold.json"),
     "five samples": (ROOT / "data" / "raw", GOLD_DIR / "samples_gold.json"),
+    "hard corpus": (ROOT / "tests" / "gold_hard" / "raw", ROOT / "tests" / "gold_hard" / "gold.json"),
 }
 
 
