@@ -18,9 +18,11 @@ from prefect.artifacts import (
     create_table_artifact,
     update_progress_artifact,
 )
+from prefect.cache_policies import NO_CACHE
 from prefect.context import get_run_context
 from prefect.states import Failed
 from prefect.task_runners import ProcessPoolTaskRunner, ThreadPoolTaskRunner
+from prefect.utilities.annotations import quote as opaque
 
 from chuxin.settings import Settings
 from tasks import fsio, warehouse
@@ -28,7 +30,7 @@ from tasks.process import BatchResult
 from tasks.steps import IO_RETRIES, Plan, load_validate_publish, nothing_to_do, plan_run, record_noop
 
 
-@task(name="extract-batch", **IO_RETRIES)
+@task(name="extract-batch", cache_policy=NO_CACHE, **IO_RETRIES)
 def extract_batch(raw_dir: str, rel_paths: list[str], out_dir: str, batch_no: int) -> BatchResult:
     """One batch: read (local path or fsspec URL) → clean → extract → Parquet parts under out_dir."""
     return fsio.run_batch(raw_dir, rel_paths, out_dir, batch_no)
@@ -139,7 +141,7 @@ def _locked_run(settings: Settings, run_id: str, meta: dict) -> dict:
         if plan.removed and not settings.prune:
             logger.info("rows of %d removed files are kept; run with --prune to drop them", len(plan.removed))
         if nothing_to_do(settings, plan):
-            summary = record_noop_task(settings, plan, meta)
+            summary = record_noop_task(settings, opaque(plan), meta)
             if summary is not None:
                 logger.info("nothing new or changed: the warehouse is up to date (validated by run %s); "
                             "recorded this run only", summary["validated_by"])
@@ -166,7 +168,8 @@ def _locked_run(settings: Settings, run_id: str, meta: dict) -> dict:
             elif not (plan.skipped or (settings.prune and plan.removed)):
                 logger.info("nothing new or changed: the warehouse is up to date")
             logger.info("loading, validating and publishing", extra=_progress("load", 0, 1))
-            summary = load_validate_publish(settings, plan, results, meta)
+            # opaque (Prefect's quote): otherwise Prefect walks these per-file structures (100k+ items).
+            summary = load_validate_publish(settings, opaque(plan), opaque(results), meta)
             logger.info("published the warehouse", extra=_progress("load", 1, 1))
         finally:
             fsio.remove_tree(staging)
@@ -181,7 +184,7 @@ def _plan_counts(plan: Plan) -> dict:
             "unchanged": plan.unchanged, "removed": len(plan.removed)}
 
 
-@task(name="record-noop-run")
+@task(name="record-noop-run", cache_policy=NO_CACHE)
 def record_noop_task(settings: Settings, plan: Plan, meta: dict) -> dict | None:
     """Nothing to load: record the run without copying, validating or publishing (steps.record_noop)."""
     return record_noop(settings, plan, meta)

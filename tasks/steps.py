@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from prefect import task
+from prefect.cache_policies import NO_CACHE
 from prefect.logging import get_run_logger
 
 from chuxin.settings import Settings
@@ -268,7 +269,7 @@ def _standing_outcomes(con, run_id: str) -> list[dict]:
             for suite, exp, severity, ok, n_checked, n_failed, description in rows]
 
 
-@task(name="load-validate-publish")
+@task(name="load-validate-publish", cache_policy=NO_CACHE)
 def load_validate_publish(settings: Settings, plan: Plan, results: list[BatchResult],
                           run_meta: dict) -> dict:
     """Load every batch into a copy of the warehouse, validate it, and publish it atomically."""
