@@ -3,47 +3,14 @@
 Written BLIND: the author read only DOMAIN.md, issue 3, the five real samples and the field
 conventions of docs/data_dictionary.md, never tasks/extract.py, tasks/regions.py or the values of
 tests/gold/. Every expected value below was set by hand from the report text, not from program
-output. Run from the repository root: ``python tests/gold_hard/build_raw.py``.
+output. Run from the repository root: ``python -m tests.gold_hard.build_raw``.
 """
 
 from __future__ import annotations
 
-import json
-import shutil
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-RAW = HERE / "raw"
-SPAN = "<div><span style='font-size:16px;margin-top:15px;line-height:25px;text-indent:30px'> \u3000\u3000{}</span></div><div>&nbsp;</div>"
-EMPTY = "<div><span style='font-size:16px;margin-top:15px;line-height:25px;text-indent:30px'> </span></div><div>&nbsp;</div>"
-PIC = ("----------------------------------------\u0020\n"
-       "-------------------这里有图片------------\u0020\n"
-       "----------------------------------------\u0020\n")
-
-BUYI = "不忘初心、牢记使命"
-XI = "学习贯彻习近平新时代中国特色社会主义思想"
-
-DOCS: list[dict] = []
-
-
-def doc(no, title, paras, gold, *, top_pic=False, mid_pic_after=None, nested=False, crlf=False,
-        encoding="utf-8"):
-    DOCS.append(dict(no=no, title=title, paras=paras, gold=gold, top_pic=top_pic,
-                     mid_pic_after=mid_pic_after, nested=nested, crlf=crlf, encoding=encoding))
-
-
-def g(kind="provincial_meeting", organisation=None, province=None, code=None, date=None, inferred=None,
-      tod=None, venue=None, fmt=None, group=None, circuit=None, ps=(), gov=(), cppcc=(), leader=(),
-      deputy=(), host=(), speeches=()):
-    return {
-        "kind": kind, "organisation": organisation, "province": province, "province_code": code,
-        "meeting_date": date, "date_inferred": inferred, "time_of_day": tod, "venue_city": venue,
-        "meeting_format": fmt, "guidance_group_no": group, "circuit_group_no": circuit,
-        "people": {"party_secretary": sorted(ps), "governor": sorted(gov), "cppcc_chair": sorted(cppcc),
-                   "group_leader": sorted(leader), "group_deputy": sorted(deputy), "host": sorted(host)},
-        "speeches": [list(s) for s in speeches],
-    }
-
+from tests.goldkit import BUYI, XI, doc, g, write
 
 # ---------------------------------------------------------------- HARD round
 doc(601, f"广东省委召开“{BUYI}”主题教育工作会议", [
@@ -278,47 +245,10 @@ doc(624, f"中国人民大学召开“{BUYI}”主题教育动员部署会", [
      speeches=[(2, "靳诺", "指出"), (3, "刘伟", "要求")]))
 
 
-def render(d: dict) -> tuple[str, str]:
-    """(relative path without .txt, file text)."""
-    name = f"{d['no']}{d['title']}"
-    spans = [SPAN.format(p) for p in d["paras"]]
-    if d["top_pic"]:
-        spans.insert(0, EMPTY)
-    head = f"{name}.txt\n" + (PIC if d["top_pic"] else "")
-    if d["mid_pic_after"]:
-        k = d["mid_pic_after"]
-        body = "".join(spans[:k]) + PIC + "".join(spans[k:])
-    else:
-        body = "".join(spans)
-    text = head + body + "\n"
-    if d["crlf"]:
-        text = text.replace("\n", "\r\n")
-    rel = f"{name}/{name}" if d["nested"] else name
-    return rel, text
-
-
-def main() -> None:
-    if RAW.exists():
-        shutil.rmtree(RAW)
-    RAW.mkdir(parents=True)
-    gold = {"_about": "Hard blind corpus: written and annotated by hand from DOMAIN.md, issue 3 and the five "
-                      "real samples only, before the extractor was run on it (tests/gold_hard/build_raw.py). "
-                      "Same format as tests/gold/gold.json: null = the report does not say; people: role -> "
-                      "sorted names; speeches: every [paragraph_no, speaker, verb] (paragraph 1 = first body "
-                      "paragraph with text)."}
-    for d in sorted(DOCS, key=lambda d: d["no"]):
-        rel, text = render(d)
-        path = RAW / f"{rel}.txt"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(text.encode(d["encoding"]))
-        if d["nested"]:
-            pics = path.parent / "图片"
-            pics.mkdir(exist_ok=True)
-            (pics / "0.jpg").write_bytes(b"\xff\xd8\xff\xe0 not a real picture \xff\xd9")
-        gold[rel] = d["gold"]
-    (HERE / "gold.json").write_text(json.dumps(gold, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    print(f"{len(DOCS)} reports written to {RAW}")
-
-
 if __name__ == "__main__":
-    main()
+    write(Path(__file__).resolve().parent,
+          "Hard blind corpus: written and annotated by hand from DOMAIN.md, issue 3 and the five "
+          "real samples only, before the extractor was run on it (tests/gold_hard/build_raw.py). "
+          "Same format as tests/gold/gold.json: null = the report does not say; people: role -> "
+          "sorted names; speeches: every [paragraph_no, speaker, verb] (paragraph 1 = first body "
+          "paragraph with text).")
