@@ -21,7 +21,7 @@ from chuxin.settings import Settings
 from tasks import fsio, warehouse
 from tasks.faults import checkpoint
 from tasks.ingest import doc_id_for, fs_path, list_files
-from tasks.process import BatchResult, process_batch
+from tasks.process import BatchResult
 from tasks.validate import (
     CHUNK_ROWS,
     ExpectationOutcome,
@@ -174,11 +174,6 @@ def _discard_stale_staging(settings: Settings) -> None:
     if settings.parquet_dir.is_dir():
         for tmp in settings.parquet_dir.glob(".*.parquet.tmp"):
             tmp.unlink(missing_ok=True)
-
-
-@task(name="extract-batch", **IO_RETRIES)
-def extract_batch(raw_dir: str, rel_paths: list[str], out_dir: str, batch_no: int) -> BatchResult:
-    return process_batch(raw_dir, rel_paths, out_dir, batch_no)
 
 
 def nothing_to_do(settings: Settings, plan: Plan) -> bool:
