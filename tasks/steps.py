@@ -76,6 +76,9 @@ def plan_run(settings: Settings, run_id: str) -> Plan:
         listing = list_files(settings.raw_dir, settings.follow_symlinks)
 
         def stat(rel: str) -> tuple[int, int]:
+            known = listing.stats.get(rel)  # the listing's own stat: no second syscall per file
+            if known is not None:
+                return known
             st = fs_path(settings.raw_dir, rel).stat()
             return st.st_size, st.st_mtime_ns
 
