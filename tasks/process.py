@@ -6,6 +6,8 @@ cluster). It imports no framework, so it runs the same everywhere.
 
 from __future__ import annotations
 
+import gc
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -73,6 +75,30 @@ def _content_hash(raw_dir: Path, rel_path: str, exc: RejectedInput) -> str | Non
 
 def process_batch(raw_dir: str, rel_paths: list[str], out_dir: str, batch_no: int) -> BatchResult:
     """Extract a batch and write one Parquet part per table under ``out_dir/<table>/``."""
+    with _gc_paused():
+        return _process_batch(raw_dir, rel_paths, out_dir, batch_no)
+
+
+@contextmanager
+def _gc_paused():
+    """Pause the cyclic garbage collector for one batch.
+
+    Extraction allocates many small records that all live until the batch is written, so
+    the collector's passes find nothing to free, and each pass walks every object of the
+    process — in a Prefect worker, the ~350k objects of Prefect itself. Pausing it made a
+    batch ~15 % faster (BENCHMARKS.md). Reference counting still frees everything; the
+    records hold no cycles, and the collector runs again as soon as the batch ends.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _process_batch(raw_dir: str, rel_paths: list[str], out_dir: str, batch_no: int) -> BatchResult:
     rows: dict[str, list] = {name: [] for name in schema.ALL_TABLES}
     result = BatchResult(batch_no)
     for rel in rel_paths:
