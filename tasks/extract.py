@@ -12,6 +12,7 @@ import datetime as dt
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 
 from tasks.numerals import NUMERAL_CHARS, parse_int
 from tasks.records import Cleaned, Evidence, Extraction, Person, Report, Slogan, SourceDoc, Speech
@@ -89,7 +90,9 @@ _TITLE_SUFFIX_RE = re.compile(
     r"书记|主任|组长|省长|市长|主席|部长|秘书长|委员|常委|院长|检察长|司令员|政委|负责人|厅长|局长|主委|"
     r"校长|董事长|总经理|行长|总裁"
 )
-_CHAIN_SEGMENT_RE = re.compile(r"(?:“[^”]{0,40}”|[^，。；：])*")
+# Up to the clause end, a “quotation” (of up to 40 characters) read as one item. Runs of plain
+# characters first: the same match as (?:“[^”]{0,40}”|[^，。；：])*, 1.7× faster.
+_CHAIN_SEGMENT_RE = re.compile(r"(?:[^，。；：“]+|“[^”]{0,40}”|“)*")
 _BOUNDARY_CHARS = set("、，。；：“”‘’（）()《》 \t,;:由是为和及与")
 # "省长陈润儿主持", "会议由陈润儿主持", "副组长邵平主持会议"; not 主持召开 (an earlier meeting).
 _HOST_RE = re.compile(rf"(?:{_TITLE_SUFFIX_RE.pattern}|由)(?P<name>[{HAN}·]{{2,10}}?)(?:同志)?主持(?!召开|人|的)")
@@ -220,7 +223,7 @@ def extract(doc: SourceDoc, cleaned: Cleaned) -> Extraction:
     for p, start, end in found_people:
         ev.append(Evidence(doc.doc_id, f"people.{p.role}", p.name, p.paragraph_no, start, end))
     return Extraction(report=report, people=people, speeches=find_speeches(doc.doc_id, paras, people, heads),
-                      slogans=find_slogans(doc.doc_id, paras), evidence=ev)
+                      slogans=find_slogans(doc.doc_id, full, len(paras[0]) + 1), evidence=ev)
 
 
 # ---------------------------------------------------------------------------------
@@ -449,11 +452,18 @@ def _group_members(text: str, pos: int, no: int) -> list[tuple[str, str, int, in
 def name_at(text: str, pos: int) -> tuple[str | None, int]:
     """The personal name starting at ``pos``, cut before the verb that follows it."""
     m = _NAME_RUN_RE.match(text, pos)
-    if not m:
-        return None, pos
-    run = m.group().replace("•", "·")
+    name = _name_in_run(m.group()) if m else None
+    return (name, pos + len(name)) if name else (None, pos)
+
+
+# The cut depends on the run alone, and a report repeats its few names in every paragraph
+# (9 in 10 calls are repeats), so the runs' cuts are cached.
+@lru_cache(maxsize=4096)
+def _name_in_run(run: str) -> str | None:
+    """The name that opens a run of Han characters (秦少华作动员讲话 → 秦少华), or None."""
+    run = run.replace("•", "·")
     if run.startswith(_NOT_NAME_START):
-        return None, pos
+        return None
     stop = _STOPS_MULTI_RE.search(run, 2)  # a stop word starting at the name's third character or later
     name = run[: stop.start()] if stop else run
     if len(name.replace("·", "")) > 4 and "·" not in name:
@@ -463,9 +473,7 @@ def name_at(text: str, pos: int) -> tuple[str | None, int]:
                 break
     elif len(name) > 2 and name[-1] == "等":  # 省政协主席刘伟等出席 (but 王建和 is a name)
         name = name[:-1]
-    if not _valid_name(name):
-        return None, pos
-    return name, pos + len(name)
+    return name if _valid_name(name) else None
 
 
 def _valid_name(name: str) -> bool:
@@ -644,9 +652,10 @@ def find_speeches(doc_id: str, paras: list[str], people: list[Person], heads: li
     return speeches
 
 
-def find_slogans(doc_id: str, paras: list[str]) -> list[Slogan]:
-    # A quotation never spans a line end, so one scan of the joined body finds them all.
-    counts = Counter(map(str.strip, _SLOGAN_RE.findall("\n".join(paras[1:]))))
+def find_slogans(doc_id: str, full: str, body_start: int) -> list[Slogan]:
+    """Quoted phrases in the body, which is ``full`` (title and paragraphs joined by line ends)
+    from ``body_start`` on: a quotation never spans a line end, so one scan finds them all."""
+    counts = Counter(map(str.strip, _SLOGAN_RE.findall(full, body_start)))
     for s in _SLOGAN_EXCLUDE:
         counts.pop(s, None)
     return [Slogan(doc_id, s, counts[s]) for s in sorted(counts)]
