@@ -18,7 +18,8 @@ _BLOCK_END_RE = re.compile(r"</(?:div|p|h[1-6]|li|tr)\s*>|<br\s*/?>", re.IGNOREC
 _TAG_RE = re.compile(r"<!--.*?-->|<[^>\n]{0,2000}>", re.DOTALL)
 # A run of spaces, written [s][s]* rather than [s]+: the regex engine scans for the first
 # character of the former much faster (2.5× on these reports, same matches).
-_SPACE = r"[ \t\u00a0\u3000\u2002\u2003\u200b\ufeff]"
+_SPACE_CHARS = " \t\u00a0\u3000\u2002\u2003\u200b\ufeff"
+_SPACE = f"[{_SPACE_CHARS}]"
 _SPACE_RE = re.compile(_SPACE + _SPACE + "*")
 _DASH_LINE_RE = re.compile(r"^-{10,}$")
 # Typesetters pad two-character names to three cells ("刘  伟"); a space between two
@@ -53,8 +54,13 @@ def clean_body(body: str) -> Cleaned:
             text = html.unescape(text)
     if any(digit in text for digit in _FULLWIDTH_DIGIT_CHARS):  # ten one-character scans beat a regex
         text = text.translate(_FULLWIDTH_DIGITS)
-    # Neither substitution crosses a line end, so both run once over the whole text.
-    text = _HAN_GAP_RE.sub("", _SPACE_RE.sub(" ", text))
-    paragraphs = [line for line in map(str.strip, text.split("\n"))
-                  if line and not (line[0] == "-" and _DASH_LINE_RE.match(line))]
+    lines = [line.strip() for line in text.split("\n")]
+    # Spaces are collapsed and Han gaps closed line by line (neither substitution crosses a line
+    # end). Most reports have spaces only at their lines' ends, which strip() just removed; then
+    # both substitutions change nothing that is kept, and one-character scans of the stripped
+    # lines (2 µs) spare the two regex passes over the text (10 µs).
+    stripped = "\n".join(lines)
+    if any(space in stripped for space in _SPACE_CHARS):
+        lines = map(str.strip, _HAN_GAP_RE.sub("", _SPACE_RE.sub(" ", text)).split("\n"))
+    paragraphs = [line for line in lines if line and not (line[0] == "-" and _DASH_LINE_RE.match(line))]
     return Cleaned(paragraphs=paragraphs, has_images=n_pictures > 0)

@@ -24,10 +24,7 @@ _SENTENCE_END = "。！？；!?;"
 # --- campaigns: the best clue to a year the report leaves out -----------------
 CAMPAIGN_2023 = "学习贯彻习近平新时代中国特色社会主义思想主题教育"
 CAMPAIGN_2019 = "不忘初心、牢记使命"
-_CAMPAIGNS = (  # (campaign name, year, pattern); the 2023 name is checked first
-    (CAMPAIGN_2023, 2023, re.compile(r"学习贯彻习近平新时代中国特色社会主义思想主题教育")),
-    (CAMPAIGN_2019, 2019, re.compile(r"不忘初心[、，,]?\s*牢记使命[”\"’]?主题教育")),
-)
+_CAMPAIGN_2019_RE = re.compile(r"不忘初心[、，,]?\s*牢记使命[”\"’]?主题教育")
 
 # --- dates ---------------------------------------------------------------------
 _CN = "一二三四五六七八九十"
@@ -137,6 +134,11 @@ _LEAD_DATE_RE = re.compile(
 _TITLE_PREFIX_RE = re.compile(r"^[【\[][^】\]]{0,12}[】\]]\s*|^[“\"《]")
 
 
+# Months, days and group numbers are a few dozen distinct strings; a cache hit costs a tenth
+# of parsing them again.
+_numeral = lru_cache(maxsize=1024)(parse_int)
+
+
 @dataclass
 class _Found:
     value: object
@@ -228,9 +230,12 @@ def extract(doc: SourceDoc, cleaned: Cleaned) -> Extraction:
 
 # ---------------------------------------------------------------------------------
 def detect_campaign(text: str) -> tuple[str | None, int | None]:
-    for name, year, pattern in _CAMPAIGNS:
-        if pattern.search(text):
-            return name, year
+    # The 2023 name, checked first, is plain text: a substring test skips through the report
+    # faster than a regex scan.
+    if CAMPAIGN_2023 in text:
+        return CAMPAIGN_2023, 2023
+    if _CAMPAIGN_2019_RE.search(text):
+        return CAMPAIGN_2019, 2019
     return None, None
 
 
@@ -322,8 +327,8 @@ def find_meeting_date(paras: list[str], campaign_year: int | None) -> tuple[set,
                 if _CENTRAL_SUBJECT_RE.match(rest) or sentence[max(0, m.start() - 1): m.start()] == "在":
                     continue
                 g = m.groupdict()  # the three patterns name different groups
-                month = parse_int(g["m"]) if g.get("m") else None
-                day = parse_int(g["d"]) if g.get("d") else None
+                month = _numeral(g["m"]) if g.get("m") else None
+                day = _numeral(g["d"]) if g.get("d") else None
                 year = int(g["y"]) if g.get("y") else None
                 key = (month, day)
                 if key in candidates:
@@ -402,7 +407,7 @@ def find_groups(paras: list[str]) -> list[GroupMention]:
         for m in _GROUP_RE.finditer(text):
             if _PROVINCIAL_BODY_RE.search(m.group("mid")):
                 continue
-            number = parse_int(m.group("n"))
+            number = _numeral(m.group("n"))
             if not number:
                 continue
             circuit = bool(m.group("circ"))
@@ -535,13 +540,14 @@ def find_people(doc_id: str, paras: list[str], unit: Unit, heads: list) -> list[
         head = heads[no]
         if head:  # a speech talks about offices (省长要带头); only its opening title chain names a holder
             text = text[: head.end("who")]
-        if not any_title.search(text):  # the cheapest filter first: most paragraphs name no office
+        first = any_title.search(text)  # the cheapest filter first: most paragraphs name no office
+        if not first:
             continue
         if head and "、" not in text and not _TITLE_SUFFIX_RE.search(text):
             continue
         for role, patterns in role_patterns:
             for pattern in patterns:
-                for m in pattern.finditer(text):
+                for m in pattern.finditer(text, first.start()):  # no title starts before the first
                     if pattern is _REGION_BARE_CHAIR_RE and "政协" in _clause_before(text, m.start()):
                         continue
                     if pattern is not _REGION_BARE_CHAIR_RE and not _at_boundary(text, m.start(), unit):
@@ -562,7 +568,8 @@ def find_hosts(doc_id: str, paras: list[str], known: set[str], heads: list) -> l
     and a speaker who spoke 在主持会议时."""
     hosts: list[_Placed] = []
     for no, text in enumerate(paras[1:], start=1):
-        if "主持" not in text:
+        first = text.find("主持")
+        if first < 0:
             continue
         head = heads[no]
         if head:  # a speech paragraph: only 龚正在主持会议时指出 says who chaired
@@ -572,7 +579,9 @@ def find_hosts(doc_id: str, paras: list[str], known: set[str], heads: list) -> l
                     end = head.end("who")
                     hosts.append((Person(doc_id, name, "host", no), end - len(name), end))
             continue
-        for m in _HOST_RE.finditer(text):
+        # A match ends in 主持 at most 15 characters after its start (a title of up to three
+        # characters, a name of up to ten, 同志), so the scan starts that far before the first 主持.
+        for m in _HOST_RE.finditer(text, max(0, first - 15)):
             name = m.group("name")
             if name not in known:  # 由省委副书记陈海波主持: the name follows the last title
                 cut = [t.end() for t in _TITLE_SUFFIX_RE.finditer(name)]
@@ -580,10 +589,25 @@ def find_hosts(doc_id: str, paras: list[str], known: set[str], heads: list) -> l
             if _valid_name(name) and not name.startswith(_NOT_NAME_START):
                 end = m.end("name")
                 hosts.append((Person(doc_id, name, "host", no), end - len(name), end))
+        # Only a name that ends right before a (同志)主持 can chair: testing there for each name
+        # is cheaper than searching the whole paragraph for it.
+        name_ends = _chair_name_ends(text, first)
         for name in known:
-            for start in _chaired_by(text, name):
-                hosts.append((Person(doc_id, name, "host", no), start, start + len(name)))
+            if any(text.endswith(name, 0, end) for end in name_ends):
+                for start in _chaired_by(text, name):
+                    hosts.append((Person(doc_id, name, "host", no), start, start + len(name)))
     return hosts
+
+
+def _chair_name_ends(text: str, first: int) -> list[int]:
+    """Where a name before (同志)主持 would end, for every 主持 from ``first`` (the first) on."""
+    ends, i = [], first
+    while i >= 0:
+        ends.append(i)
+        if text.endswith("同志", 0, i):
+            ends.append(i - 2)
+        i = text.find("主持", i + 1)
+    return ends
 
 
 _CHAIRED_RE = re.compile(r"(?:同志)?主持(?!召开|人|的)")
