@@ -354,26 +354,31 @@ def find_venue(paras: list[str], unit: Unit | None, meeting: _Found | None) -> _
     """Where the meeting was held: 在X召开 in the sentence that dates the meeting, else in the
     title, the first sentence of the lead paragraphs, or a lead sentence about the meeting
     (会议在福州举行); never a sentence about another event (5月31日，党中央在北京召开…)."""
-    spans: list[tuple[int, int, int]] = []  # (paragraph_no, start, end) to search, in order
-    if meeting:
-        text = paras[meeting.paragraph_no]
-        before = _UP_TO_SENTENCE_END_RE.match(text, 0, meeting.start)
-        start = before.end() if before else 0
-        end = _SENTENCE_END_RE.search(text, meeting.end)
-        spans.append((meeting.paragraph_no, start, end.end() if end else len(text)))
-    for no in (0, 1, 2):
-        if no < len(paras):
-            text = paras[no]
-            end = _SENTENCE_END_RE.search(text) if no else None
-            spans.append((no, 0, end.end() if end else len(text)))
-    if len(paras) > 1:
-        spans += [(1, m.start(), m.end()) for m in _MEETING_SENTENCE_RE.finditer(paras[1])]
-    for no, start, end in spans:
+    for no, start, end in _venue_spans(paras, meeting):
         for m in _VENUE_RE.finditer(paras[no], start, end):
             city = resolve_venue(m.group("place"), unit)
             if city:
                 return _Found(city, no, m.start("place"), m.end("place"))
     return None
+
+
+def _venue_spans(paras: list[str], meeting: _Found | None):
+    """(paragraph_no, start, end) to search for the venue, in order. Made one at a time: the
+    first (the sentence that dates the meeting) usually names it."""
+    if meeting:
+        text = paras[meeting.paragraph_no]
+        before = _UP_TO_SENTENCE_END_RE.match(text, 0, meeting.start)
+        start = before.end() if before else 0
+        end = _SENTENCE_END_RE.search(text, meeting.end)
+        yield meeting.paragraph_no, start, end.end() if end else len(text)
+    for no in (0, 1, 2):
+        if no < len(paras):
+            text = paras[no]
+            end = _SENTENCE_END_RE.search(text) if no else None
+            yield no, 0, end.end() if end else len(text)
+    if len(paras) > 1:
+        for m in _MEETING_SENTENCE_RE.finditer(paras[1]):
+            yield 1, m.start(), m.end()
 
 
 def find_format(paras: list[str]) -> _Found | None:
