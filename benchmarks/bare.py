@@ -18,7 +18,6 @@ import multiprocessing
 import shutil
 import sys
 import time
-import uuid
 
 
 def main(argv: list[str]) -> int:
@@ -34,7 +33,7 @@ def main(argv: list[str]) -> int:
         skipped = ExpectationOutcome("benchmark", "suites_skipped", "warning", True, 0, 0,
                                      "expectation suites skipped by benchmarks/bare.py --no-validate")
         steps.validate_connection = lambda *args, **kwargs: [skipped]
-    run_id = f"{warehouse.now():%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
+    run_id = warehouse.new_run_id()
     t0 = time.perf_counter()
     plan = steps.plan_run.fn(settings, run_id)
     t_plan = time.perf_counter() - t0
@@ -47,7 +46,7 @@ def main(argv: list[str]) -> int:
             print(json.dumps({"plan": t_plan, "noop": True, "total": time.perf_counter() - t0, "loaded": 0}))
             return 0
     staging = settings.staging_location(run_id)
-    batches = plan.batches(settings.batch_size)
+    batches = plan.batches(settings.batch_size_for(len(plan.to_process)))
     with multiprocessing.Pool(settings.n_workers) as pool:
         results = pool.starmap(fsio.run_batch, [(str(settings.raw_dir), b, staging, i) for i, b in enumerate(batches)],
                                chunksize=1)

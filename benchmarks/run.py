@@ -141,12 +141,9 @@ def synth(n: int, out: Path) -> float:
     return took
 
 
-BATCH_SIZE = "2000"  # chuxin run's --batch-size (the CLI's default is still 500); bare.py uses Settings' 2000
-
-
 def chuxin_run(raw: Path, data: Path, tag: str, api_url: str | None = None) -> dict:
-    return timed_process([str(BIN / "chuxin"), "run", "--raw-dir", str(raw), "--data-dir", str(data),
-                          "--batch-size", BATCH_SIZE], SCRATCH / f"{tag}.log",
+    return timed_process([str(BIN / "chuxin"), "run", "--raw-dir", str(raw), "--data-dir", str(data)],
+                         SCRATCH / f"{tag}.log",
                          {"PREFECT_API_URL": api_url} if api_url else None)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from contextlib import contextmanager
 
 # Offline by default: no telemetry, no analytics, whatever the user's shell says.
 OFFLINE_ENV = {
@@ -25,7 +26,23 @@ def set_offline_env() -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from contextlib import nullcontext
+    from chuxin import temp_server
+
+    # Before importing Prefect: the server boots while this process imports (temp_server.py).
+    if not temp_server.wanted():
+        return _run_flow(args, None)
+    server = temp_server.TemporaryServer().start()
+    try:
+        # Prefect reads its settings once, at import: the URL must be in the environment first.
+        # Process-pool workers inherit it. No UI is served, so no "View at" links to one.
+        with _environ("PREFECT_API_URL", server.api_url), _environ("PREFECT_UI_URL", ""):
+            return _run_flow(args, server)
+    finally:
+        server.stop()
+
+
+def _run_flow(args: argparse.Namespace, server) -> int:
+    from contextlib import ExitStack
 
     from prefect.states import State
 
@@ -33,18 +50,47 @@ def _run(args: argparse.Namespace) -> int:
 
     interactive = sys.stderr.isatty() and not args.plain
     if interactive:
-        from chuxin.progress import TerminalProgress, print_summary
-    with TerminalProgress() if interactive else nullcontext():
+        from chuxin.progress import TerminalProgress
+    if not args.force_flow:
+        from chuxin.settings import Settings
+        from tasks.steps import noop_before_prefect
+
+        settings = Settings.build(raw_dir=args.raw_dir, data_dir=args.data_dir, prune=args.prune,
+                                  strict=args.strict, follow_symlinks=args.follow_symlinks)
+        summary = noop_before_prefect(settings)
+        if summary is not None:
+            print(f"chuxin: nothing new or changed: the warehouse is up to date (validated by run "
+                  f"{summary['validated_by']}); recorded this run in its runs table without starting "
+                  "a Prefect flow (--force-flow to run one anyway)", file=sys.stderr)
+            if summary["outcome"] == "failed_dq":
+                print("chuxin: run failed: critical expectations fail on the current data (--strict); "
+                      "see the dq_failures table", file=sys.stderr)
+                return 1
+            return _report(summary, args, interactive)
+    with ExitStack() as stack:
+        if server is not None:
+            server.wait_ready(float(os.environ.get("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "60")))
+            print(f"chuxin: started a temporary Prefect server for this run ({server.api_url}); "
+                  "set PREFECT_API_URL to report to a running one", file=sys.stderr)
+            stack.callback(_drain_prefect_workers)  # logs and events reach the server before it stops
+        if interactive:
+            stack.enter_context(TerminalProgress())
         state: State = chuxin_etl(raw_dir=args.raw_dir, data_dir=args.data_dir, prune=args.prune,
                                   strict=args.strict, batch_size=args.batch_size, workers=args.workers,
                                   dask_address=args.dask_address, follow_symlinks=args.follow_symlinks,
                                   lock_timeout=args.lock_timeout, staging_url=args.staging_url,
                                   return_state=True)
-    if state.is_failed():
-        print(f"chuxin: run failed: {state.message}", file=sys.stderr)
-        return 1
-    summary = state.result()
+        if state.is_failed():
+            print(f"chuxin: run failed: {state.message}", file=sys.stderr)
+            return 1
+        summary = state.result()
+    return _report(summary, args, interactive)
+
+
+def _report(summary: dict, args: argparse.Namespace, interactive: bool) -> int:
     if interactive:
+        from chuxin.progress import print_summary
+
         print_summary(summary, os.path.join(args.data_dir, "warehouse.duckdb"))
         return 0
     plan, counts = summary["plan"], summary["counts"]
@@ -60,6 +106,28 @@ def _run(args: argparse.Namespace) -> int:
     for q in summary["quarantine"]:
         print(f"  quarantined {q['source_path']} ({q['stage']}): {q['reason']}")
     return 0
+
+
+def _drain_prefect_workers() -> None:
+    """Send Prefect's buffered logs and events now (it would at exit, after the server has gone)."""
+    from prefect.events.worker import EventsWorker
+    from prefect.logging.handlers import APILogWorker
+
+    APILogWorker.drain_all(timeout=10)
+    EventsWorker.drain_all(timeout=10)
+
+
+@contextmanager
+def _environ(key: str, value: str):
+    old = os.environ.get(key)
+    os.environ[key] = value
+    try:
+        yield
+    finally:
+        if old is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = old
 
 
 def _deploy(args: argparse.Namespace) -> int:
@@ -103,12 +171,16 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--data-dir", default="data", help="folder for the warehouse and outputs (default: data)")
     run.add_argument("--prune", action="store_true", help="drop rows of files no longer in the raw dir")
     run.add_argument("--strict", action="store_true", help="fail the run if a critical expectation fails")
-    run.add_argument("--batch-size", type=int, default=2000, help="documents per extraction task (default: 2000)")
+    run.add_argument("--batch-size", type=int, default=0,
+                     help="documents per extraction task (default: automatic, 2,000-5,000)")
     run.add_argument("--workers", type=int, default=0, help="extraction processes (default: one per core)")
     run.add_argument("--dask-address", default=None, help="run extraction on this Dask scheduler (tcp://host:port)")
     run.add_argument("--staging-url", default=None,
                      help="fsspec URL for the Parquet parts, e.g. s3://bucket/chuxin-staging (default: DATA_DIR/staging)")
     run.add_argument("--follow-symlinks", action="store_true", help="read files behind symbolic links")
+    run.add_argument("--force-flow", action="store_true",
+                     help="run the Prefect flow even when nothing is new or changed (by default such a run is "
+                          "recorded in the warehouse without starting Prefect)")
     run.add_argument("--plain", action="store_true", help="plain logs even on a terminal (no progress bar)")
     run.add_argument("--lock-timeout", type=float, default=60.0,
                      help="seconds to wait for another run on the same data dir (default: 60)")

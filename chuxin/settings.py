@@ -6,12 +6,15 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+MIN_AUTO_BATCH = 2000  # below this, one in-process batch beats starting worker processes
+MAX_AUTO_BATCH = 5000
+
 
 @dataclass(frozen=True)
 class Settings:
     raw_dir: Path | str = Path("data/raw")  # a local path, or an fsspec URL (s3://…, file://…)
     data_dir: Path = Path("data")
-    batch_size: int = 2000  # documents per task run: Prefect costs ~0.3 s per task run (BENCHMARKS.md)
+    batch_size: int = 0  # documents per task run; 0 = automatic (batch_size_for)
     workers: int = 0  # extraction processes; 0 = one per core
     prune: bool = False  # drop rows of files that left the raw dir
     strict: bool = False  # fail the run when a critical expectation fails
@@ -49,6 +52,18 @@ class Settings:
     @property
     def dq_dir(self) -> Path:
         return self.data_dir / "dq"
+
+    def batch_size_for(self, n_files: int) -> int:
+        """Documents per extraction task: the configured size, or else two batches per worker,
+        between MIN_AUTO_BATCH and MAX_AUTO_BATCH.
+
+        Fewer, larger task runs: Prefect costs a fixed ~0.2-0.5 s of worker CPU per task run
+        (BENCHMARKS.md: 2,000-document batches spent a third of the workers' time on it).
+        The cap bounds memory: a worker holds ~45 KB per document of its batch (~450 MB at 5,000).
+        """
+        if self.batch_size:
+            return self.batch_size
+        return max(MIN_AUTO_BATCH, min(MAX_AUTO_BATCH, -(-n_files // (2 * self.n_workers))))
 
     @property
     def n_workers(self) -> int:

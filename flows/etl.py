@@ -8,7 +8,6 @@ Dask cluster), then loads, validates and publishes the warehouse.
 from __future__ import annotations
 
 import shutil
-import uuid
 from urllib.parse import quote
 
 from prefect import flow, get_run_logger, task
@@ -27,7 +26,15 @@ from prefect.utilities.annotations import quote as opaque
 from chuxin.settings import Settings
 from tasks import fsio, warehouse
 from tasks.process import BatchResult
-from tasks.steps import IO_RETRIES, Plan, load_validate_publish, nothing_to_do, plan_run, record_noop
+from tasks.steps import (
+    IO_RETRIES,
+    Plan,
+    load_validate_publish,
+    nothing_to_do,
+    plan_counts,
+    plan_run,
+    record_noop,
+)
 
 
 @task(name="extract-batch", cache_policy=NO_CACHE, **IO_RETRIES)
@@ -45,7 +52,8 @@ def extract_batches(raw_dir: str, manifest: str, out_dir: str) -> list[BatchResu
     """
     batches = fsio.read_manifest(manifest)
     progress = create_progress_artifact(progress=0.0, description="extraction batches done (%)")
-    futures = [extract_batch.submit(raw_dir, batch, out_dir, i) for i, batch in enumerate(batches)]
+    # opaque: Prefect would otherwise walk each batch's thousands of file names for futures to resolve.
+    futures = [extract_batch.submit(raw_dir, opaque(batch), out_dir, i) for i, batch in enumerate(batches)]
     del batches
     results = []
     logger = get_run_logger()
@@ -98,7 +106,7 @@ def _task_runner(settings: Settings, n_batches: int):
 
 @flow(name="chuxin-etl")
 def chuxin_etl(raw_dir: str = "data/raw", data_dir: str = "data", prune: bool = False, strict: bool = False,
-               batch_size: int = 2000, workers: int = 0, dask_address: str | None = None,
+               batch_size: int = 0, workers: int = 0, dask_address: str | None = None,
                follow_symlinks: bool = False, lock_timeout: float = 60.0,
                staging_url: str | None = None) -> dict:
     """Run the pipeline once. Returns the run summary (also stored in the ``runs`` table)."""
@@ -111,7 +119,7 @@ def chuxin_etl(raw_dir: str = "data/raw", data_dir: str = "data", prune: bool = 
         # An expected condition: a clear message and a Failed state, not a traceback.
         return Failed(message=f"raw directory {settings.raw_dir} does not exist or is not a directory")
     flow_run = get_run_context().flow_run
-    run_id = f"{warehouse.now():%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
+    run_id = warehouse.new_run_id()
     meta = {"run_id": run_id, "flow_run_id": str(flow_run.id) if flow_run else None,
             "started_at": warehouse.now(), "raw_dir": str(settings.raw_dir)}
     try:
@@ -145,14 +153,14 @@ def _locked_run(settings: Settings, run_id: str, meta: dict) -> dict:
             if summary is not None:
                 logger.info("nothing new or changed: the warehouse is up to date (validated by run %s); "
                             "recorded this run only", summary["validated_by"])
-                summary["plan"] = _plan_counts(plan)
+                summary["plan"] = plan_counts(plan)
                 summary["run_id"] = run_id
                 return summary
             logger.info("nothing new or changed, but the expectation suites changed since the last "
                         "validation: validating again")
         staging = settings.staging_location(run_id)
         local_staging = settings.staging(run_id)
-        batches = plan.batches(settings.batch_size)
+        batches = plan.batches(settings.batch_size_for(len(plan.to_process)))
         try:
             results: list[BatchResult] = []
             if batches:
@@ -174,14 +182,9 @@ def _locked_run(settings: Settings, run_id: str, meta: dict) -> dict:
         finally:
             fsio.remove_tree(staging)
             shutil.rmtree(local_staging, ignore_errors=True)
-    summary["plan"] = _plan_counts(plan)
+    summary["plan"] = plan_counts(plan)
     summary["run_id"] = run_id
     return summary
-
-
-def _plan_counts(plan: Plan) -> dict:
-    return {"seen": plan.n_seen, "new": len(plan.new), "changed": len(plan.changed),
-            "unchanged": plan.unchanged, "removed": len(plan.removed)}
 
 
 @task(name="record-noop-run", cache_policy=NO_CACHE)

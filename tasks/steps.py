@@ -245,6 +245,35 @@ def record_noop(settings: Settings, plan: Plan, run_meta: dict) -> dict | None:
             "validated_by": last[0]}
 
 
+def noop_before_prefect(settings: Settings) -> dict | None:
+    """``chuxin run``'s check before it starts Prefect (the flow makes the same one).
+
+    When nothing is new, changed, refused or to prune and the suites are those that validated
+    the data, record the run in ``runs`` (with no flow run id) and return its summary. Most
+    runs of a frequent schedule are like this, and starting Prefect's temporary server costs
+    more than the whole check. Otherwise — or when another run holds the lock — return None:
+    the flow then runs as usual. A deployment run already has its server and uses the flow.
+    """
+    if not settings.warehouse.exists() or not fsio.exists_dir(settings.raw_dir):
+        return None
+    run_id = warehouse.new_run_id()
+    meta = {"run_id": run_id, "flow_run_id": None, "started_at": warehouse.now(), "raw_dir": str(settings.raw_dir)}
+    try:
+        with warehouse.writer_lock(settings.lock_file, 0):
+            plan = plan_run.fn(settings, run_id)
+            summary = record_noop(settings, plan, meta) if nothing_to_do(settings, plan) else None
+    except warehouse.LockTimeout:
+        return None
+    if summary is not None:
+        summary.update(plan=plan_counts(plan), run_id=run_id)
+    return summary
+
+
+def plan_counts(plan: Plan) -> dict:
+    return {"seen": plan.n_seen, "new": len(plan.new), "changed": len(plan.changed),
+            "unchanged": plan.unchanged, "removed": len(plan.removed)}
+
+
 def _abandon(con, settings: Settings, building: bool) -> None:
     con.close()
     if building:

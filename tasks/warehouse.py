@@ -64,6 +64,14 @@ class LockTimeout(RuntimeError):
     pass
 
 
+
+def new_run_id() -> str:
+    """Sortable and unique: the start time to the second, then 8 random hex digits."""
+    import uuid
+
+    return f"{now():%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
+
+
 @contextmanager
 def writer_lock(lock_file: Path, timeout: float):
     """Hold the data dir's exclusive writer lock, waiting up to ``timeout`` seconds."""
