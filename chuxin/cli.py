@@ -59,6 +59,8 @@ def _run_flow(args: argparse.Namespace, server) -> int:
                                   strict=args.strict, follow_symlinks=args.follow_symlinks)
         summary = noop_before_prefect(settings)
         if summary is not None:
+            if server is not None:
+                server.stop(graceful=False)  # never used
             print(f"chuxin: nothing new or changed: the warehouse is up to date (validated by run "
                   f"{summary['validated_by']}); recorded this run in its runs table without starting "
                   "a Prefect flow (--force-flow to run one anyway)", file=sys.stderr)

@@ -121,10 +121,15 @@ class TemporaryServer:
             time.sleep(0.1)
         raise RuntimeError(f"the temporary Prefect server did not answer within {timeout:.0f} s")
 
-    def stop(self) -> None:
+    def stop(self, graceful: bool = True) -> None:
+        """Terminate (as Prefect does), or kill a server that served nothing: its graceful
+        shutdown can take seconds, and SQLite keeps its database safe either way."""
         if self.process is None:
             return
-        self.process.terminate()
+        if graceful:
+            self.process.terminate()
+        else:
+            self.process.kill()
         try:
             self.process.wait(timeout=5)
         except subprocess.TimeoutExpired:
