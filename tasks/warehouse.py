@@ -106,8 +106,15 @@ def _ddl_statements() -> list[str]:
     return stmts
 
 
+# DuckDB's own default is 80 % of RAM for its buffers. The pipeline stays within a fixed budget
+# whatever the warehouse size (1M reports end to end under 2 GB, BENCHMARKS.md); bigger sorts
+# and joins spill to a temporary folder beside the database file instead.
+MEMORY_LIMIT = os.environ.get("CHUXIN_DUCKDB_MEMORY_LIMIT", "1GB")
+
+
 def connect(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    return duckdb.connect(str(path), read_only=read_only, config={"enable_external_access": True})
+    return duckdb.connect(str(path), read_only=read_only,
+                          config={"enable_external_access": True, "memory_limit": MEMORY_LIMIT})
 
 
 def start_building(live: Path, building: Path) -> duckdb.DuckDBPyConnection:
