@@ -52,8 +52,7 @@ def extract_batches(raw_dir: str, manifest: str, out_dir: str) -> list[BatchResu
     """
     batches = fsio.read_manifest(manifest)
     progress = create_progress_artifact(progress=0.0, description="extraction batches done (%)")
-    # opaque: Prefect would otherwise walk each batch's thousands of file names for futures to resolve.
-    futures = [extract_batch.submit(raw_dir, opaque(batch), out_dir, i) for i, batch in enumerate(batches)]
+    futures = [extract_batch.submit(raw_dir, batch, out_dir, i) for i, batch in enumerate(batches)]
     del batches
     results = []
     logger = get_run_logger()
