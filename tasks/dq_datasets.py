@@ -62,11 +62,17 @@ _OFFICES = ", ".join(map(_quote, PROVINCE_OFFICES))
 MAX_EXAMPLES = 3
 
 
-def _examples(entry: str) -> str:
-    """SQL aggregate: the first MAX_EXAMPLES entries by doc_id, '; '-separated, then '(+N more)'."""
-    return (f"array_to_string(list({entry} ORDER BY doc_id)[1:{MAX_EXAMPLES}], '; ') "
-            f"|| CASE WHEN count(*) > {MAX_EXAMPLES} THEN ' (+' || (count(*) - {MAX_EXAMPLES}) || ' more)' "
+def _examples(entry: str, order: str = "doc_id", limit: int = MAX_EXAMPLES) -> str:
+    """SQL aggregate: the first ``limit`` entries by ``order``, '; '-separated, then '(+N more)'."""
+    return (f"array_to_string(list({entry} ORDER BY {order})[1:{limit}], '; ') "
+            f"|| CASE WHEN count(*) > {limit} THEN ' (+' || (count(*) - {limit}) || ' more)' "
             f"ELSE '' END")
+
+
+# Leaders per group and provinces per secretary named in an observed value (each with its example
+# reports). A corpus where a name recurs in every province made each row's text several KB, and
+# sorting 1M such rows did not fit DuckDB's memory limit.
+MAX_LISTED = 5
 
 
 REPORTS = f"""
@@ -90,8 +96,11 @@ ORDER BY r.doc_id"""
 
 PEOPLE = f"""
 WITH _offices AS (
+    -- concat_ws over the fixed roles instead of string_agg(DISTINCT … ORDER BY …): the same
+    -- text, from aggregates DuckDB can spill (the ordered one ran out of memory at 1M reports)
     SELECT doc_id, name, count(DISTINCT role) AS n_province_offices,
-           string_agg(DISTINCT role, ' + ' ORDER BY role) AS province_offices
+           concat_ws(' + ', {", ".join(f"CASE WHEN bool_or(role = {_quote(r)}) THEN {_quote(r)} END"
+                                       for r in sorted(PROVINCE_OFFICES))}) AS province_offices
     FROM people WHERE role IN ({_OFFICES}) GROUP BY doc_id, name)
 SELECT p.*, coalesce(o.n_province_offices, 0) AS n_province_offices, o.province_offices
 FROM people p LEFT JOIN _offices o USING (doc_id, name)
@@ -124,7 +133,7 @@ _groups AS (
                  count(DISTINCT province) AS n_group_provinces,
                  string_agg(DISTINCT province, '; ' ORDER BY province) AS group_provinces
           FROM _group_rows GROUP BY ALL) g
-    LEFT JOIN (SELECT campaign_batch, guidance_group, string_agg(entries, '; ' ORDER BY name) AS group_leaders
+    LEFT JOIN (SELECT campaign_batch, guidance_group, {_examples("entries", "name", MAX_LISTED)} AS group_leaders
                FROM _leader_docs GROUP BY ALL) l USING (campaign_batch, guidance_group)),
 _secretaries AS (
     SELECT _r.doc_id, _r.campaign, _r.province, p.name
@@ -135,11 +144,14 @@ _secretary_places AS (
     FROM (SELECT DISTINCT campaign, name, province, doc_id FROM _secretaries) GROUP BY ALL),
 _secretary_span AS (
     SELECT campaign, name, count(DISTINCT province) AS n_provinces,
-           string_agg(entries, '; ' ORDER BY province) AS provinces
+           {_examples("entries", "province", MAX_LISTED)} AS provinces
     FROM _secretary_places GROUP BY ALL),
 _secretary_doc AS (
     SELECT s.doc_id, max(sp.n_provinces) AS n_secretary_provinces,
-           string_agg(s.name || ': ' || sp.provinces, ' | ' ORDER BY s.name) AS secretary_provinces
+           -- only the secretaries seen in several provinces, whom a failure is about: naming every
+           -- secretary on every row made 1M rows of text that did not fit DuckDB's memory limit
+           array_to_string(list_sort(list(s.name || ': ' || sp.provinces) FILTER (WHERE sp.n_provinces > 1)),
+                           ' | ') AS secretary_provinces
     FROM _secretaries s JOIN _secretary_span sp USING (campaign, name)
     GROUP BY s.doc_id),
 _copies AS (
