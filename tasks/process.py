@@ -11,6 +11,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pyarrow as pa
+
 from tasks import schema
 from tasks.clean import clean_body
 from tasks.extract import extract
@@ -22,13 +24,14 @@ from tasks.store import write_parquet_atomic
 
 @dataclass
 class BatchResult:
+    """What a batch hands back to the flow: small whatever the batch size. Per-file facts
+    (path, doc_id, hash, loaded or not) are in the ``files`` part (``schema.FILES``), not in
+    Python lists: at 1M files those lists cost the flow's process ~1 GB, and Prefect
+    spent 14 s walking them when the extraction subflow returned."""
     batch_no: int
-    parts: dict[str, str] = field(default_factory=dict)  # table -> parquet path
+    parts: dict[str, str] = field(default_factory=dict)  # table (or "files") -> parquet path
     n_loaded: int = 0
     n_quarantined: int = 0
-    doc_ids: list[str] = field(default_factory=list)
-    source_paths: list[str] = field(default_factory=list)
-    sha256: dict[str, str] = field(default_factory=dict)  # source_path -> hash of what was read
 
 
 def process_document(raw_dir: Path, rel_path: str) -> Extraction | Quarantined:
@@ -100,19 +103,20 @@ def _gc_paused():
 
 def _process_batch(raw_dir: str, rel_paths: list[str], out_dir: str, batch_no: int) -> BatchResult:
     rows: dict[str, list] = {name: [] for name in schema.ALL_TABLES}
+    files: dict[str, list] = {name: [] for name in schema.FILES.names}
     result = BatchResult(batch_no)
     for rel in rel_paths:
         out = process_document(Path(raw_dir), rel)
-        result.source_paths.append(rel)
-        if isinstance(out, Quarantined):
+        loaded = not isinstance(out, Quarantined)
+        files["source_path"].append(rel)
+        files["doc_id"].append(doc_id_for(rel))
+        files["sha256"].append(out.report.source_sha256 if loaded else out.source_sha256)
+        files["status"].append("loaded" if loaded else "quarantined")
+        if not loaded:
             rows["quarantine"].append(out)
             result.n_quarantined += 1
-            if out.source_sha256:
-                result.sha256[rel] = out.source_sha256
             continue
         result.n_loaded += 1
-        result.doc_ids.append(out.report.doc_id)
-        result.sha256[rel] = out.report.source_sha256
         rows["reports"].append(out.report)
         rows["people"].extend(out.people)
         rows["speeches"].extend(out.speeches)
@@ -122,5 +126,8 @@ def _process_batch(raw_dir: str, rel_paths: list[str], out_dir: str, batch_no: i
         path = Path(out_dir) / name / f"part-{batch_no:06d}.parquet"
         write_parquet_atomic(schema.to_table(rows[name], table_schema), path)
         result.parts[name] = str(path)
+    path = Path(out_dir) / "files" / f"part-{batch_no:06d}.parquet"
+    write_parquet_atomic(pa.table(files, schema=schema.FILES), path)
+    result.parts["files"] = str(path)
     checkpoint("extract")
     return result

@@ -48,6 +48,11 @@ EVIDENCE = pa.schema([("doc_id", pa.string()), ("field", pa.string()), ("value",
 QUARANTINE = pa.schema([("source_path", pa.string()), ("doc_id", pa.string()),
                         ("source_sha256", pa.string()), ("stage", pa.string()), ("reason", pa.string())])
 
+# Not a warehouse table: one row per file an extraction batch read (its staging part "files"),
+# from which the load builds the warehouse's ``sources`` rows.
+FILES = pa.schema([("source_path", pa.string()), ("doc_id", pa.string()), ("sha256", pa.string()),
+                   ("status", pa.string())])
+
 # Tables produced per document by extraction, keyed by doc_id, with their record types.
 DOC_TABLES: dict[str, tuple[pa.Schema, type]] = {
     "reports": (REPORTS, records.Report),

@@ -26,6 +26,7 @@ from tasks.validate import (
     CHUNK_ROWS,
     ExpectationOutcome,
     SuiteSpec,
+    import_gx_in_background,
     load_suites,
     run_suites,
     suites_fingerprint,
@@ -312,6 +313,7 @@ def load_validate_publish(settings: Settings, plan: Plan, results: list[BatchRes
     shutil.rmtree(docs_building, ignore_errors=True)
     snapshot: dict[str, Path] = {}
     checkpoint("load")
+    import_gx_in_background()
     con = warehouse.start_building(settings.warehouse, settings.building)
     try:
         counts = warehouse.load_run(con, plan.run_id, parts, processed, plan.skipped, prune)
@@ -354,23 +356,21 @@ def load_validate_publish(settings: Settings, plan: Plan, results: list[BatchRes
 
 
 def _processed_table(plan: Plan, results: list[BatchResult]):
-    """One row per file read this run, as the Arrow table ``warehouse.load_run`` inserts in bulk."""
+    """One row per file read this run, as the Arrow table ``warehouse.load_run`` inserts in bulk:
+    the batches' ``files`` parts, with the size and mtime the plan listed."""
     import pyarrow as pa
+    import pyarrow.parquet as pq
 
-    loaded_docs = {d for res in results for d in res.doc_ids}
-    cols: dict[str, list] = {name: [] for name in warehouse.SOURCES_ARROW.names}
-    for res in results:
-        for rel in res.source_paths:
-            size, mtime = plan.stats.get(rel, (None, None))
-            doc_id = doc_id_for(rel)
-            cols["source_path"].append(rel)
-            cols["doc_id"].append(doc_id)
-            cols["sha256"].append(res.sha256.get(rel))
-            cols["size"].append(size)
-            cols["mtime_ns"].append(mtime)
-            cols["status"].append("loaded" if doc_id in loaded_docs else "quarantined")
-    return pa.table({f.name: pa.array(cols[f.name], f.type) for f in warehouse.SOURCES_ARROW},
-                    schema=warehouse.SOURCES_ARROW)
+    from tasks.schema import FILES
+
+    parts = [res.parts["files"] for res in results if "files" in res.parts]
+    files = pa.concat_tables([pq.read_table(p, schema=FILES) for p in parts]) if parts else FILES.empty_table()
+    stats = [plan.stats.get(rel, (None, None)) for rel in files.column("source_path").to_pylist()]
+    return pa.table({"source_path": files.column("source_path"), "doc_id": files.column("doc_id"),
+                     "sha256": files.column("sha256"),
+                     "size": pa.array([s[0] for s in stats], pa.int64()),
+                     "mtime_ns": pa.array([s[1] for s in stats], pa.int64()),
+                     "status": files.column("status")}, schema=warehouse.SOURCES_ARROW)
 
 
 def validate_connection(con, run_id: str, docs_dir: Path | None = None,

@@ -11,6 +11,8 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyarrow.parquet as pq
+
 from tasks import warehouse
 from tasks.ingest import doc_id_for, list_files
 from tasks.process import process_batch
@@ -27,8 +29,8 @@ def build_good_warehouse(workdir: Path) -> Path:
     res = process_batch(str(SAMPLES), files, str(workdir / "staging"), 0)
     live = workdir / "warehouse.duckdb"
     con = warehouse.start_building(live, workdir / "building.duckdb")
-    processed = [{"source_path": rel, "doc_id": doc_id_for(rel), "sha256": res.sha256.get(rel), "size": 1,
-                  "mtime_ns": 1, "status": "loaded"} for rel in res.source_paths]
+    read = pq.read_table(res.parts["files"]).to_pylist()
+    processed = [{**f, "size": 1, "mtime_ns": 1} for f in read]
     warehouse.load_run(con, "good", res.parts, processed, [], [])
     warehouse.publish(con, workdir / "building.duckdb", live)
     return live
