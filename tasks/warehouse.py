@@ -298,35 +298,44 @@ def dq_chunks(con: duckdb.DuckDBPyConnection, dataset: str, chunk_rows: int):
     split the rows of one doc_id. Memory is bounded by the chunk, not the warehouse."""
     from tasks.validate import needed_columns
 
-    sql = DQ_DATASETS[dataset]
+    parts = dq_datasets.DATASET_PARTS.get(dataset) or [DQ_DATASETS[dataset]]
 
     def chunks(spec):
-        available = [d[0] for d in con.execute(f"SELECT * FROM ({sql}) LIMIT 0").description]
-        cols = needed_columns(spec, available)
-        select = ", ".join('"' + c.replace('"', '""') + '"' for c in cols)
-        order = " ORDER BY doc_id NULLS LAST" if "doc_id" in cols else ""
-        reader = con.execute(f"SELECT {select} FROM ({sql}){order}").fetch_record_batch(chunk_rows)
         yielded = False
-        pending: list[pa.RecordBatch] = []
-        n_pending = 0
-        for batch in reader:
-            pending.append(batch)
-            n_pending += batch.num_rows
-            if n_pending < chunk_rows:
-                continue
-            table = pa.Table.from_batches(pending)
-            keep = _tail_of_last_doc(table) if "doc_id" in cols else 0
-            if keep == table.num_rows:  # one doc_id so far: keep collecting
-                continue
-            yield table.slice(0, table.num_rows - keep).to_pandas(date_as_object=True)
-            yielded = True
-            pending = table.slice(table.num_rows - keep).to_batches() if keep else []
-            n_pending = keep
-        if pending or not yielded:
-            table = pa.Table.from_batches(pending, schema=reader.schema)
-            yield table.to_pandas(date_as_object=True)
+        for sql in parts:
+            available = [d[0] for d in con.execute(f"SELECT * FROM ({sql}) LIMIT 0").description]
+            cols = needed_columns(spec, available)
+            select = ", ".join('"' + c.replace('"', '""') + '"' for c in cols)
+            order = " ORDER BY doc_id NULLS LAST" if "doc_id" in cols else ""
+            reader = con.execute(f"SELECT {select} FROM ({sql}){order}").fetch_record_batch(chunk_rows)
+            for frame in _doc_aligned_frames(reader, chunk_rows, "doc_id" in cols):
+                yielded = True
+                yield frame
+        if not yielded:  # an empty dataset is still validated (GX reports on zero rows)
+            yield reader.schema.empty_table().to_pandas(date_as_object=True)
 
     return chunks
+
+
+def _doc_aligned_frames(reader, chunk_rows: int, by_doc: bool):
+    """DataFrames of about ``chunk_rows`` rows from an ordered record batch reader, never splitting
+    the rows of one doc_id (when ``by_doc``)."""
+    pending: list[pa.RecordBatch] = []
+    n_pending = 0
+    for batch in reader:
+        pending.append(batch)
+        n_pending += batch.num_rows
+        if n_pending < chunk_rows:
+            continue
+        table = pa.Table.from_batches(pending)
+        keep = _tail_of_last_doc(table) if by_doc else 0
+        if keep == table.num_rows:  # one doc_id so far: keep collecting
+            continue
+        yield table.slice(0, table.num_rows - keep).to_pandas(date_as_object=True)
+        pending = table.slice(table.num_rows - keep).to_batches() if keep else []
+        n_pending = keep
+    if n_pending:
+        yield pa.Table.from_batches(pending, schema=reader.schema).to_pandas(date_as_object=True)
 
 
 def _tail_of_last_doc(table: pa.Table) -> int:
