@@ -523,8 +523,9 @@ def write_report(res: dict, command: str) -> None:
         "## How to run",
         "",
         "```",
-        "make bench                                   # everything above (~15-20 min on 2 cores)",
-        "CHUXIN_BENCH_1M=1 make bench                 # adds 1,000,000 reports (~8 GB under /tmp, +30-60 min)",
+        "make bench                                   # everything above but 1M (~10 min on 2 cores)",
+        "CHUXIN_BENCH_1M=1 make bench                 # adds 1,000,000 reports (~16 GB under /tmp, +20-30 min)",
+        "CHUXIN_BENCH_1M=1 CHUXIN_BENCH_1M_BARE=0 make bench   # 1M through chuxin run only (-8 min)",
         "CHUXIN_BENCH_N=2000 CHUXIN_BENCH_BIG=0 make bench   # a quick smoke pass",
         "```",
         "",
@@ -535,61 +536,54 @@ def write_report(res: dict, command: str) -> None:
     OUT_MD.write_text("\n".join(lines), encoding="utf-8")
 
 
-PROFILE_NOTES = """Findings (profiled before optimising):
+PROFILE_NOTES = """Findings, newest first (each profiled before optimising; "same output" means the 30,105-report
+extraction dump, or the warehouse, compared byte for byte / row for row before and after):
 
-- Before this work, `str.translate` (full-width digits → ASCII, in `tasks/clean.py`) took about 40 % of
-  clean + extract: it walks every character of the body through a dict. It now runs only when the text
-  holds a full-width digit, `&nbsp;` is replaced directly instead of through `html.unescape`, and the
-  scraper's fixed `<div><span style=…>` / `<div>&nbsp;</div>` markup is removed with `str.replace`
-  before the general regexes. Same output (checked on 6,000 documents); `clean_body` went from about
-  3,900 to about 14,000 reports/s.
-- What remains is `tasks/extract.py` (owned by another developer, not changed here): about two thirds
-  of the core. The largest items are the `re.sub` calls, `name_at` (called ~5 times per report, each
-  scanning ~40 stop words with `str.find`), `find_people` (every role pattern over every paragraph),
-  and `find_slogans`. Restricting `find_people` to the first three paragraphs and the closing one,
-  and replacing the stop-word loop in `name_at` by one compiled alternation, are the obvious next
-  steps there.
-- End to end, extraction is not the bottleneck (phase tables above). Found and fixed on the way:
-  the flow handed its batches to the extraction subflow as a parameter, which Prefect refuses
-  above 512 KB (a few thousand files), so large runs failed outright — they now travel in a
-  manifest file; each process-pool worker started a temporary Prefect server of its own
-  (~10 s per run) — workers now report to the flow's server; `schema.to_table` used
-  `dataclasses.asdict` (45 % of a batch) and the binary-file check walked 4,096 characters in
-  a Python generator (~2 ms per report) — both replaced, same results.
-- The load/validate/publish step, profiled on a 20,000-report warehouse (peak RSS
-  per suite, one process per suite, and cProfile): the 7.6 GB peak and ~380 KB per report were
-  almost all **one suite's dataset**. `cross_reports` listed, on every report's row, *every*
-  (leader, report) of its guidance group and every (province, report) of its party secretary:
-  strings that grow with the square of the corpus — 82 KB per row, a 1,641 MB DataFrame for 19,873
-  rows, 26 s to fetch and 24 s in GX, peak 7.1 GB. The other suites were small (reports 13 MB,
-  people 17 MB, warehouse_agreement 27 MB as DataFrames) but took 3-7 s each in GX, of which ~2.5 s
-  is importing GX once. Fixes: the observed lists name at most 3 reports per leader or province
-  and "(+N more)" (the checked counts are unchanged; 1,641 MB → 18 MB); each suite reads only the
-  columns its expectations, row conditions and observed values use, streamed from DuckDB ordered by
-  doc_id in chunks of 50,000 rows that never split a document (so uniqueness still sees all rows of
-  a doc_id), with the chunks' results merged — every failing row still reaches `dq_failures`;
-  the GX Data Docs pages list at most 20 failing rows per expectation. Validating 20,000 reports went
-  from ~50 s and 7.6 GB to 2.5 s (+2.4 s GX import) and 0.74 GB for the whole process.
-- Loading: `sources` (one row per file), the listing quarantine and `dq_failures` went in through
-  `executemany`, about 1 ms per row in DuckDB — 18 s of a 20,000-report load; they now go in as
-  registered Arrow tables, set-based.
-- No-op rerun: it copied the warehouse, re-validated everything and rewrote the snapshot. When the
-  plan has nothing new, changed, refused at listing or prunable, and the expectation suites are the
-  ones that validated the current data (a fingerprint in the new `dq_suites` table), the run now
-  only appends its row to `runs` — in place, one DuckDB transaction; through copy → publish if an
-  analyst's session holds the file — and reports the standing results. **The no-op rows above
-  were measured before a second fix and did not take that path:** the synthetic corpus's ~1 %
-  empty or binary files were quarantined without a content hash, so the plan re-read them as
-  "changed" on every run and each rerun reloaded and re-validated everything (29.7 s with Prefect,
-  18.2 s without). Such files now keep the hash of their bytes (`tasks/process.py`) and an
-  untouched one counts as unchanged; on a small corpus with an empty file the rerun without
-  Prefect then takes 0.6 s. A no-op `chuxin run` still pays for starting Prefect's temporary
-  server (~7.5 s here) and planning (2.9 s for 100,000 files): checking for a no-op before
-  starting Prefect (a `chuxin/cli.py` change) is what can bring it under 5 s.
-- Orchestration: batches of 2,000 documents instead of 500 (4× fewer task runs at ~0.3 s each).
-- Still open: planning holds per-file dicts (listing, known sources, size/mtime) — ~1 KB per file,
-  fine at 100,000 files, about 1 GB at 1,000,000; the Parquet snapshot is rewritten for every table
-  on every loading run; the Prefect server start dominates short runs."""
+- **Whole `chuxin run` at 100,000 reports, every process sampled with py-spy** (flow, process-pool
+  workers, Prefect server), against `benchmarks/bare.py` (the same functions without Prefect):
+  - Workers used 25 CPU-s each against 16.7 without Prefect. Per task run, Prefect's engine builds
+    clients (three SSL contexts of ~15 ms each from the certifi bundle), hydrates settings and
+    context, and reports states; with 2,000-document batches that was a third of a worker's CPU.
+    Batches are now two per worker, 2,000-5,000 documents (`Settings.batch_size_for`; the cap keeps
+    a worker near 450 MB at ~45 KB per document): 17 CPU-s per worker.
+  - Pausing the cyclic GC during a batch: ~15 % per batch. Its passes walked every object in the
+    process — in a Prefect worker, Prefect's ~350k — and freed nothing.
+  - Planning: `os.walk` + `pathlib` made three `stat` calls per file; `os.scandir` and reusing the
+    listing's `stat`: 2.9 s → 1.25 s for 100,000 files.
+  - Prefect's temporary server was started only when the flow was called, after the CLI's imports
+    and after importing Prefect's server module in the flow's own process (1.5 s) just to launch
+    it. `chuxin run` now launches the same command first thing (`chuxin/temp_server.py`). The
+    very first run on a machine also creates Prefect's database (start-up ~10 s instead of ~3 s);
+    the benchmark warms that up once before timing.
+  - A no-op is now detected before Prefect starts (`steps.noop_before_prefect`, under the writer
+    lock): 11.1 s → ~3 s over 100,000 unchanged files. A deployment run goes through the flow.
+  - `tasks/extract.py` (cached name cuts, narrower host and venue scans, fewer passes in clean):
+    +9 % clean + extract, same output.
+- **At 1,000,000 reports** (the first `chuxin run` of that size failed):
+  - The batches returned per-file Python lists (paths, doc_ids, hashes): about 1 GB in the flow's
+    process, and 14 s for Prefect to walk them when the extraction subflow returned. They are now
+    a `files` Parquet part per batch.
+  - DuckDB's default buffer limit is 80 % of RAM; it is now 1 GB (`CHUXIN_DUCKDB_MEMORY_LIMIT`),
+    spilling beyond. Four data-quality queries then ran out of it (reproduced on a 10× copy of the
+    100,000-report warehouse): ordered aggregates over ~1M groups, a per-report text naming every
+    party secretary, and the agreement check's seven full outer joins sorted as one. Rewritten
+    (same counts and checks; the texts name what a failure is about, at most 5 entries + "(+N more)")
+    they stream within 1 GB.
+- **Earlier** (first session): `str.translate` in `clean` (40 % of the core) now runs only on text
+  with full-width digits; `dataclasses.asdict` in `schema.to_table` (45 % of a batch) replaced by
+  `getattr`; a 4,096-character Python generator in the binary check replaced; batches travel to the
+  extraction subflow in a manifest file (Prefect refuses parameters over 512 KB); process-pool
+  workers report to the flow's server instead of each starting one (~10 s); the per-file plan and
+  batch results are passed to tasks opaque (Prefect walked and hashed them: ~10 s at 100,000);
+  cross-report observed values grew with the square of the corpus (1.6 GB at 20,000 reports) and
+  are bounded; validation reads only the columns a suite needs, in 50,000-row chunks that never
+  split a document (20,000 reports: 50 s and 7.6 GB → 2.5 s and 0.74 GB); `sources` and
+  `dq_failures` go in as Arrow tables instead of `executemany` (18 s at 20,000).
+- **Still open:** what Prefect adds per run is now mostly fixed: the temporary server's start-up
+  (~3 s, overlapped with imports), spawning the process-pool workers (each imports Prefect,
+  ~1.2 s), per-task-run client set-up, and draining logs and stopping the server at the end. It
+  weighs less as runs grow (see the 1,000,000-report row). Beyond that, the remaining time is
+  extraction itself and DuckDB/GX work in the flow's process."""
 
 
 def main() -> int:
