@@ -101,7 +101,7 @@ def _report(summary: dict, args: argparse.Namespace, interactive: bool) -> int:
           f"{plan['unchanged']} unchanged, {plan['removed']} removed); {counts['loaded']} loaded, "
           f"{counts['quarantined']} quarantined")
     print(f"warehouse: {os.path.join(args.data_dir, 'warehouse.duckdb')} — "
-          + ", ".join(f"{k} {v}" for k, v in counts["rows"].items()))
+          + (", ".join(f"{k} {v}" for k, v in counts["rows"].items()) or "unchanged"))
     print(f"expectations: {len(summary['outcomes']) - len(failed)} passed, {len(failed)} failed"
           + "".join(f"\n  FAILED {o['suite']}.{o['expectation']} ({o['severity']}): {o['n_failed']} rows"
                     for o in failed))
