@@ -41,7 +41,7 @@ def main(argv: list[str]) -> int:
         print(json.dumps({"plan_s": t_plan, "seen": plan.n_seen, "unchanged": plan.unchanged}))
         return 0
     if steps.nothing_to_do(settings, plan):  # the flow's no-op fast path, without Prefect
-        meta = {"run_id": run_id, "flow_run_id": None, "started_at": warehouse.now(), "raw_dir": str(settings.raw_dir)}
+        meta = steps.run_meta(settings, run_id)
         if steps.record_noop(settings, plan, meta) is not None:
             print(json.dumps({"plan": t_plan, "noop": True, "total": time.perf_counter() - t0, "loaded": 0}))
             return 0
@@ -51,7 +51,7 @@ def main(argv: list[str]) -> int:
         results = pool.starmap(fsio.run_batch, [(str(settings.raw_dir), b, staging, i) for i, b in enumerate(batches)],
                                chunksize=1)
     t_extract = time.perf_counter() - t0 - t_plan
-    meta = {"run_id": run_id, "flow_run_id": None, "started_at": warehouse.now(), "raw_dir": str(settings.raw_dir)}
+    meta = steps.run_meta(settings, run_id)
     summary = steps.load_validate_publish.fn(settings, plan, results, meta)
     t_load = time.perf_counter() - t0 - t_plan - t_extract
     shutil.rmtree(settings.staging(run_id), ignore_errors=True)

@@ -34,6 +34,7 @@ from tasks.steps import (
     plan_counts,
     plan_run,
     record_noop,
+    run_meta,
 )
 
 
@@ -119,8 +120,7 @@ def chuxin_etl(raw_dir: str = "data/raw", data_dir: str = "data", prune: bool = 
         return Failed(message=f"raw directory {settings.raw_dir} does not exist or is not a directory")
     flow_run = get_run_context().flow_run
     run_id = warehouse.new_run_id()
-    meta = {"run_id": run_id, "flow_run_id": str(flow_run.id) if flow_run else None,
-            "started_at": warehouse.now(), "raw_dir": str(settings.raw_dir)}
+    meta = run_meta(settings, run_id, str(flow_run.id) if flow_run else None)
     try:
         summary = _locked_run(settings, run_id, meta)
     except warehouse.LockTimeout as exc:

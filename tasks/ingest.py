@@ -41,12 +41,8 @@ class Listing:
     stats: dict[str, tuple[int, int]] = field(default_factory=dict)
 
 
-def rel_name(path: Path, root: Path) -> str:
-    """Relative POSIX path; undecodable bytes in names are kept as \\xNN escapes."""
-    return _escaped(path.relative_to(root).as_posix())
-
-
 def _escaped(rel: str) -> str:
+    """A relative name as listed: undecodable bytes in names are kept as \\xNN escapes."""
     return os.fsencode(rel).decode("utf-8", errors="backslashreplace")
 
 
@@ -345,9 +341,9 @@ _ESCAPE_RE = re.compile(rb"\\x([89a-f][0-9a-f])")
 
 
 def fs_path(raw_dir: Path, rel_path: str) -> Path:
-    """The file system path of a relative name from ``rel_name`` (its exact inverse).
+    """The file system path of a relative name from ``list_files`` (the exact inverse of ``_escaped``).
 
-    ``rel_name`` writes undecodable name bytes as ``\\xNN``; those are always 0x80 or above
+    ``_escaped`` writes undecodable name bytes as ``\\xNN``; those are always 0x80 or above
     (ASCII always decodes), so only such escapes are undone. A name that really contains
     those four characters is found as written, because the literal path is tried first.
     """
@@ -356,7 +352,3 @@ def fs_path(raw_dir: Path, rel_path: str) -> Path:
         return literal
     raw = _ESCAPE_RE.sub(lambda m: bytes([int(m.group(1), 16)]), os.fsencode(rel_path))
     return raw_dir / os.fsdecode(raw)
-
-
-def _path_from_escaped(raw_dir: Path, rel_path: str) -> Path:  # kept for callers of the old name
-    return fs_path(raw_dir, rel_path)

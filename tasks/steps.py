@@ -258,7 +258,7 @@ def noop_before_prefect(settings: Settings) -> dict | None:
     if not settings.warehouse.exists() or not fsio.exists_dir(settings.raw_dir):
         return None
     run_id = warehouse.new_run_id()
-    meta = {"run_id": run_id, "flow_run_id": None, "started_at": warehouse.now(), "raw_dir": str(settings.raw_dir)}
+    meta = run_meta(settings, run_id)
     try:
         with warehouse.writer_lock(settings.lock_file, 0):
             plan = plan_run.fn(settings, run_id)
@@ -268,6 +268,12 @@ def noop_before_prefect(settings: Settings) -> dict | None:
     if summary is not None:
         summary.update(plan=plan_counts(plan), run_id=run_id)
     return summary
+
+
+def run_meta(settings: Settings, run_id: str, flow_run_id: str | None = None) -> dict:
+    """The facts of a run known at its start, for its ``runs`` row."""
+    return {"run_id": run_id, "flow_run_id": flow_run_id, "started_at": warehouse.now(),
+            "raw_dir": str(settings.raw_dir)}
 
 
 def plan_counts(plan: Plan) -> dict:
