@@ -74,7 +74,7 @@ QUERIES = {
         SELECT r.province, p.role, count(DISTINCT p.name) AS people, count(*) AS mentions
         FROM reports r JOIN people p USING (doc_id) GROUP BY ALL ORDER BY mentions DESC""",
     "slogan top-20": """
-        SELECT slogan, sum(n) AS mentions, count(DISTINCT doc_id) AS reports FROM slogans
+        SELECT slogan, sum(n) AS mentions, count(*) AS reports FROM slogans
         GROUP BY slogan ORDER BY mentions DESC LIMIT 20""",
 }
 

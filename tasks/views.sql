@@ -170,7 +170,7 @@ SELECT r.province,
        region_of(r.province_code) AS region,
        s.slogan,
        sum(s.n)::INTEGER AS n_mentions,
-       count(DISTINCT s.doc_id) AS n_reports,
+       count(*) AS n_reports,  -- one row per (doc_id, slogan): no DISTINCT needed
        bool_or(h.doc_id IS NOT NULL) AS any_held_back
 FROM slogans s
 JOIN reports r USING (doc_id)

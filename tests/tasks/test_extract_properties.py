@@ -64,6 +64,8 @@ def _check(doc: SourceDoc) -> None:
     for s in ex.speeches:
         assert s.text == paras[s.paragraph_no]
     assert all(s.n > 0 for s in ex.slogans)
+    # slogans' grain is one row per (doc_id, slogan): SQL counts reports with count(*)
+    assert len({s.slogan for s in ex.slogans}) == len(ex.slogans)
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
