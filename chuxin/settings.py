@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 MIN_AUTO_BATCH = 2000  # below this, one in-process batch beats starting worker processes
-MAX_AUTO_BATCH = 5000
+MAX_AUTO_BATCH = 10_000
 
 
 @dataclass(frozen=True)
@@ -59,7 +59,8 @@ class Settings:
 
         Fewer, larger task runs: Prefect costs a fixed ~0.2-0.5 s of worker CPU per task run
         (BENCHMARKS.md: 2,000-document batches spent a third of the workers' time on it).
-        The cap bounds memory: a worker holds ~45 KB per document of its batch (~450 MB at 5,000).
+        The cap keeps the progress steps and the work a retried batch redoes small. It no longer
+        bounds memory: a batch streams its rows to Parquet every ``process.FLUSH_DOCS`` documents.
         """
         if self.batch_size:
             return self.batch_size

@@ -11,15 +11,25 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pyarrow as pa
-
 from tasks import schema
 from tasks.clean import clean_body
 from tasks.extract import extract
 from tasks.faults import checkpoint
 from tasks.ingest import doc_id_for, read_source
 from tasks.records import Extraction, Quarantined, RejectedInput
-from tasks.store import write_parquet_atomic
+from tasks.store import AtomicParquetWriter
+
+# Documents whose rows are written as one row group: a worker's memory is bounded by this,
+# not by the batch size (~45 KB per document in flight).
+FLUSH_DOCS = 1000
+
+
+@dataclass(frozen=True)
+class _FileRow:  # one row of the batch's ``files`` part (schema.FILES)
+    source_path: str
+    doc_id: str
+    sha256: str | None
+    status: str
 
 
 @dataclass
@@ -102,32 +112,37 @@ def _gc_paused():
 
 
 def _process_batch(raw_dir: str, rel_paths: list[str], out_dir: str, batch_no: int) -> BatchResult:
-    rows: dict[str, list] = {name: [] for name in schema.ALL_TABLES}
-    files: dict[str, list] = {name: [] for name in schema.FILES.names}
+    tables = {**schema.ALL_TABLES, "files": schema.FILES}
+    writers = {name: AtomicParquetWriter(Path(out_dir) / name / f"part-{batch_no:06d}.parquet", table_schema)
+               for name, table_schema in tables.items()}
     result = BatchResult(batch_no)
-    for rel in rel_paths:
-        out = process_document(Path(raw_dir), rel)
-        loaded = not isinstance(out, Quarantined)
-        files["source_path"].append(rel)
-        files["doc_id"].append(doc_id_for(rel))
-        files["sha256"].append(out.report.source_sha256 if loaded else out.source_sha256)
-        files["status"].append("loaded" if loaded else "quarantined")
-        if not loaded:
-            rows["quarantine"].append(out)
-            result.n_quarantined += 1
-            continue
-        result.n_loaded += 1
-        rows["reports"].append(out.report)
-        rows["people"].extend(out.people)
-        rows["speeches"].extend(out.speeches)
-        rows["slogans"].extend(out.slogans)
-        rows["evidence"].extend(out.evidence)
-    for name, table_schema in schema.ALL_TABLES.items():
-        path = Path(out_dir) / name / f"part-{batch_no:06d}.parquet"
-        write_parquet_atomic(schema.to_table(rows[name], table_schema), path)
-        result.parts[name] = str(path)
-    path = Path(out_dir) / "files" / f"part-{batch_no:06d}.parquet"
-    write_parquet_atomic(pa.table(files, schema=schema.FILES), path)
-    result.parts["files"] = str(path)
+    try:
+        rows: dict[str, list] = {name: [] for name in tables}
+        for done, rel in enumerate(rel_paths, start=1):
+            out = process_document(Path(raw_dir), rel)
+            loaded = not isinstance(out, Quarantined)
+            rows["files"].append(_FileRow(rel, doc_id_for(rel),
+                                          out.report.source_sha256 if loaded else out.source_sha256,
+                                          "loaded" if loaded else "quarantined"))
+            if not loaded:
+                rows["quarantine"].append(out)
+                result.n_quarantined += 1
+            else:
+                result.n_loaded += 1
+                rows["reports"].append(out.report)
+                rows["people"].extend(out.people)
+                rows["speeches"].extend(out.speeches)
+                rows["slogans"].extend(out.slogans)
+                rows["evidence"].extend(out.evidence)
+            if done % FLUSH_DOCS == 0 or done == len(rel_paths):
+                for name, table_rows in rows.items():
+                    if table_rows:
+                        writers[name].write(schema.to_table(table_rows, tables[name]))
+                        table_rows.clear()
+        result.parts = {name: str(writer.close()) for name, writer in writers.items()}
+    except BaseException:
+        for writer in writers.values():
+            writer.abort()
+        raise
     checkpoint("extract")
     return result

@@ -97,5 +97,5 @@ def test_automatic_batch_size():
     two = Settings(workers=2)
     assert two.batch_size_for(5) == 2000  # one in-process batch
     assert two.batch_size_for(12_000) == 3000  # two batches per worker
-    assert two.batch_size_for(1_000_000) == 5000  # capped: bounded worker memory
+    assert two.batch_size_for(1_000_000) == 10_000  # capped: progress steps, retry cost
     assert Settings(workers=2, batch_size=40).batch_size_for(1_000_000) == 40

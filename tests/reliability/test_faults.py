@@ -212,7 +212,7 @@ def test_disk_full_fails_the_run_clearly_and_leaves_the_warehouse_unchanged(pref
     full = cli_run(raw, data, tmp_path / "home")
     assert full.returncode == 1, full.stdout + full.stderr
     assert "run failed" in full.stderr and "No space left on device" in full.stderr, full.stderr[-3000:]
-    assert "write_parquet_atomic" in full.stderr  # it was the Parquet write that failed
+    assert "tasks/store.py" in full.stderr  # it was the Parquet write that failed
     assert sha(data / "warehouse.duckdb") == before
     assert not any((data / "staging").iterdir())
     filler.unlink()

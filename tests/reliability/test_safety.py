@@ -50,14 +50,14 @@ def hostile_run(prefect_api, tmp_path_factory):
     outside_before = {k: v for k, v in snapshot_tree(tmp).items() if not k.startswith(("box/data", "raw"))}
     raw_before = snapshot_tree(raw)
     written: list[str] = []
-    real = tasks.process.write_parquet_atomic
+    real = tasks.process.AtomicParquetWriter
 
-    def record(table, path):
+    def record(path, table_schema):
         written.append(str(path))
-        return real(table, path)
+        return real(path, table_schema)
 
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(tasks.process, "write_parquet_atomic", record)
+        mp.setattr(tasks.process, "AtomicParquetWriter", record)
         summary = chuxin_etl(raw_dir=str(raw), data_dir=str(data))
     return tmp, raw, data, summary, written, outside_before, raw_before
 
