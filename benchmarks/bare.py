@@ -47,6 +47,7 @@ def main(argv: list[str]) -> int:
             return 0
     staging = settings.staging_location(run_id)
     batches = plan.batches(settings.batch_size_for(len(plan.to_process)))
+    plan.spill(settings.staging(run_id))  # as the flow does once the batches are in their manifest
     with multiprocessing.Pool(settings.n_workers) as pool:
         results = pool.starmap(fsio.run_batch, [(str(settings.raw_dir), b, staging, i) for i, b in enumerate(batches)],
                                chunksize=1)

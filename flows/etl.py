@@ -143,7 +143,7 @@ def _locked_run(settings: Settings, run_id: str, meta: dict) -> dict:
     with warehouse.writer_lock(settings.lock_file, settings.lock_timeout):
         plan: Plan = plan_run(settings, run_id)
         logger.info("%d files seen: %d new, %d changed, %d unchanged, %d removed from the raw dir",
-                    plan.n_seen, len(plan.new), len(plan.changed), plan.unchanged, len(plan.removed),
+                    plan.n_seen, plan.n_new, plan.n_changed, plan.unchanged, len(plan.removed),
                     extra=_progress("plan", 1, 1))
         if plan.removed and not settings.prune:
             logger.info("rows of %d removed files are kept; run with --prune to drop them", len(plan.removed))
@@ -167,6 +167,7 @@ def _locked_run(settings: Settings, run_id: str, meta: dict) -> dict:
                 manifest = fsio.write_manifest(staging, batches)
                 n_batches = len(batches)
                 del batches
+                plan.spill(local_staging)
                 results = extract_batches.with_options(task_runner=runner)(
                     str(settings.raw_dir), manifest, staging)
                 if fsio.is_url(staging):  # DuckDB loads from a local disk

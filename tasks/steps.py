@@ -47,6 +47,16 @@ class Plan:
     removed: list[str] = field(default_factory=list)
     skipped: list[dict] = field(default_factory=list)  # listing-stage quarantine rows
     stats: dict[str, tuple[int, int]] = field(default_factory=dict)  # path -> (size, mtime_ns)
+    stats_file: str | None = None  # where ``spill`` put the stats of the files to process
+    spilled_counts: tuple[int, int] | None = None  # (new, changed) once spilled
+
+    @property
+    def n_new(self) -> int:
+        return self.spilled_counts[0] if self.spilled_counts else len(self.new)
+
+    @property
+    def n_changed(self) -> int:
+        return self.spilled_counts[1] if self.spilled_counts else len(self.changed)
 
     @property
     def to_process(self) -> list[str]:
@@ -55,6 +65,35 @@ class Plan:
     def batches(self, size: int) -> list[list[str]]:
         todo = self.to_process
         return [todo[i: i + size] for i in range(0, len(todo), size)]
+
+    def spill(self, folder: Path) -> None:
+        """Move the per-file lists to disk once the batches are in their manifest: the size and
+        mtime of each file to process go to ``folder/plan-stats.parquet`` (``stats_table``
+        reads them back for the load); the lists are dropped. At 1M files they held ~400 MB
+        of the flow's memory through loading and validation (Prefect keeps a task's result, so
+        the same object is emptied rather than replaced)."""
+        from tasks.store import write_parquet_atomic
+
+        path = Path(folder) / "plan-stats.parquet"
+        write_parquet_atomic(self.stats_table(), path)
+        self.spilled_counts = (len(self.new), len(self.changed))
+        self.stats_file = str(path)
+        self.new, self.changed, self.stats = [], [], {}
+
+    def stats_table(self):
+        """(source_path, size, mtime_ns) of the files to process, as an Arrow table."""
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        from tasks.schema import PLAN_STATS
+
+        if self.stats_file:
+            return pq.read_table(self.stats_file, schema=PLAN_STATS)
+        todo = self.to_process
+        stats = [self.stats.get(rel, (None, None)) for rel in todo]
+        return pa.table({"source_path": pa.array(todo, pa.string()),
+                         "size": pa.array([s[0] for s in stats], pa.int64()),
+                         "mtime_ns": pa.array([s[1] for s in stats], pa.int64())}, schema=PLAN_STATS)
 
 
 @task(name="plan-run", **IO_RETRIES)
@@ -277,7 +316,7 @@ def run_meta(settings: Settings, run_id: str, flow_run_id: str | None = None) ->
 
 
 def plan_counts(plan: Plan) -> dict:
-    return {"seen": plan.n_seen, "new": len(plan.new), "changed": len(plan.changed),
+    return {"seen": plan.n_seen, "new": plan.n_new, "changed": plan.n_changed,
             "unchanged": plan.unchanged, "removed": len(plan.removed)}
 
 
@@ -312,7 +351,6 @@ def load_validate_publish(settings: Settings, plan: Plan, results: list[BatchRes
     for res in results:
         for name, path in res.parts.items():
             parts.setdefault(name, []).append(path)
-    processed = _processed_table(plan, results)
     prune = plan.removed if settings.prune else []
     docs_live = settings.data_dir / "docs"
     docs_building = settings.data_dir / ".docs.building"
@@ -322,7 +360,8 @@ def load_validate_publish(settings: Settings, plan: Plan, results: list[BatchRes
     import_gx_in_background()
     con = warehouse.start_building(settings.warehouse, settings.building)
     try:
-        counts = warehouse.load_run(con, plan.run_id, parts, processed, plan.skipped, prune)
+        # the per-file table lives only as long as the load (1M rows: ~250 MB)
+        counts = warehouse.load_run(con, plan.run_id, parts, _processed_table(plan, results), plan.skipped, prune)
         snapshot = warehouse.write_snapshot(con, settings.parquet_dir, plan.run_id)
         outcomes = validate_connection(con, plan.run_id, docs_dir=docs_building)
         n_failures = sum(len(o.failures) or o.n_failed for o in outcomes if not o.success)
@@ -330,8 +369,8 @@ def load_validate_publish(settings: Settings, plan: Plan, results: list[BatchRes
         con.execute("INSERT INTO dq_suites VALUES (?, ?, ?)", [plan.run_id, suites_fingerprint(), warehouse.now()])
         critical = [o for o in outcomes if not o.success and o.severity == "critical"]
         outcome = "completed" if not (settings.strict and critical) else "failed_dq"
-        warehouse.record_run(con, {**run_meta, "n_seen": plan.n_seen, "n_new": len(plan.new),
-                                   "n_changed": len(plan.changed), "n_unchanged": plan.unchanged,
+        warehouse.record_run(con, {**run_meta, "n_seen": plan.n_seen, "n_new": plan.n_new,
+                                   "n_changed": plan.n_changed, "n_unchanged": plan.unchanged,
                                    "n_removed": len(plan.removed), "n_pruned": counts.pruned,
                                    "n_loaded": counts.loaded, "n_quarantined": counts.quarantined,
                                    "n_dq_failures": n_failures, "outcome": outcome,
@@ -371,12 +410,8 @@ def _processed_table(plan: Plan, results: list[BatchResult]):
 
     parts = [res.parts["files"] for res in results if "files" in res.parts]
     files = pa.concat_tables([pq.read_table(p, schema=FILES) for p in parts]) if parts else FILES.empty_table()
-    stats = [plan.stats.get(rel, (None, None)) for rel in files.column("source_path").to_pylist()]
-    return pa.table({"source_path": files.column("source_path"), "doc_id": files.column("doc_id"),
-                     "sha256": files.column("sha256"),
-                     "size": pa.array([s[0] for s in stats], pa.int64()),
-                     "mtime_ns": pa.array([s[1] for s in stats], pa.int64()),
-                     "status": files.column("status")}, schema=warehouse.SOURCES_ARROW)
+    joined = files.join(plan.stats_table(), "source_path", join_type="left outer")
+    return joined.select(warehouse.SOURCES_ARROW.names).cast(warehouse.SOURCES_ARROW)
 
 
 def validate_connection(con, run_id: str, docs_dir: Path | None = None,

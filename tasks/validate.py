@@ -114,8 +114,8 @@ def _quiet_gx() -> None:
 # Rows per DataFrame handed to GX. A dataset larger than this is validated chunk by chunk
 # (chunks end on a doc_id boundary, so per-document checks such as uniqueness see every row of
 # a document together) and the chunks' results are merged: memory stays bounded by the chunk,
-# not by the warehouse.
-CHUNK_ROWS = 50_000
+# not by the warehouse. 25,000 rather than 50,000: 0.2 GB less at 1M reports for ~2 % more time.
+CHUNK_ROWS = 25_000
 # Failing rows shown per expectation on the GX Data Docs pages. dq_failures (the warehouse) and
 # the outcomes keep every failing row; a page listing 100,000 of them helps nobody.
 DOCS_MAX_ROWS = 20
