@@ -18,7 +18,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.logging import get_run_logger
 
 from chuxin.settings import Settings
-from tasks import fsio, warehouse
+from tasks import fsio, schema, store, warehouse
 from tasks.faults import checkpoint
 from tasks.ingest import doc_id_for, fs_path, list_files
 from tasks.process import BatchResult
@@ -67,33 +67,22 @@ class Plan:
         return [todo[i: i + size] for i in range(0, len(todo), size)]
 
     def spill(self, folder: Path) -> None:
-        """Move the per-file lists to disk once the batches are in their manifest: the size and
-        mtime of each file to process go to ``folder/plan-stats.parquet`` (``stats_table``
-        reads them back for the load); the lists are dropped. At 1M files they held ~400 MB
+        """Move the per-file facts to disk once the batches are in their manifest: the size and
+        mtime of each file to process go to ``folder/plan-stats.parquet`` (``schema.PLAN_STATS``,
+        which the load joins inside DuckDB); the lists are dropped. At 1M files they held ~400 MB
         of the flow's memory through loading and validation (Prefect keeps a task's result, so
         the same object is emptied rather than replaced)."""
-        from tasks.store import write_parquet_atomic
+        import pyarrow as pa
 
-        path = Path(folder) / "plan-stats.parquet"
-        write_parquet_atomic(self.stats_table(), path)
+        todo = self.to_process
+        stats = [self.stats.get(rel, (None, None)) for rel in todo]
+        table = pa.table({"source_path": pa.array(todo, pa.string()),
+                          "size": pa.array([s[0] for s in stats], pa.int64()),
+                          "mtime_ns": pa.array([s[1] for s in stats], pa.int64())}, schema=schema.PLAN_STATS)
+        path = store.write_parquet_atomic(table, Path(folder) / "plan-stats.parquet")
         self.spilled_counts = (len(self.new), len(self.changed))
         self.stats_file = str(path)
         self.new, self.changed, self.stats = [], [], {}
-
-    def stats_table(self):
-        """(source_path, size, mtime_ns) of the files to process, as an Arrow table."""
-        import pyarrow as pa
-        import pyarrow.parquet as pq
-
-        from tasks.schema import PLAN_STATS
-
-        if self.stats_file:
-            return pq.read_table(self.stats_file, schema=PLAN_STATS)
-        todo = self.to_process
-        stats = [self.stats.get(rel, (None, None)) for rel in todo]
-        return pa.table({"source_path": pa.array(todo, pa.string()),
-                         "size": pa.array([s[0] for s in stats], pa.int64()),
-                         "mtime_ns": pa.array([s[1] for s in stats], pa.int64())}, schema=PLAN_STATS)
 
 
 @task(name="plan-run", **IO_RETRIES)
@@ -360,8 +349,8 @@ def load_validate_publish(settings: Settings, plan: Plan, results: list[BatchRes
     import_gx_in_background()
     con = warehouse.start_building(settings.warehouse, settings.building)
     try:
-        # the per-file table lives only as long as the load (1M rows: ~250 MB)
-        counts = warehouse.load_run(con, plan.run_id, parts, _processed_table(plan, results), plan.skipped, prune)
+        counts = warehouse.load_run(con, plan.run_id, parts, _processed_files(settings, plan, results),
+                                    plan.skipped, prune)
         snapshot = warehouse.write_snapshot(con, settings.parquet_dir, plan.run_id)
         outcomes = validate_connection(con, plan.run_id, docs_dir=docs_building)
         n_failures = sum(len(o.failures) or o.n_failed for o in outcomes if not o.success)
@@ -400,18 +389,16 @@ def load_validate_publish(settings: Settings, plan: Plan, results: list[BatchRes
             "parquet": {table: str(path) for table, path in parquet.items()}}
 
 
-def _processed_table(plan: Plan, results: list[BatchResult]):
-    """One row per file read this run, as the Arrow table ``warehouse.load_run`` inserts in bulk:
-    the batches' ``files`` parts, with the size and mtime the plan listed."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    from tasks.schema import FILES
-
+def _processed_files(settings: Settings, plan: Plan, results: list[BatchResult]) -> warehouse.ProcessedFiles:
+    """The files read this run, for ``warehouse.load_run`` to join inside DuckDB: the batches'
+    ``files`` parts with the size and mtime the plan listed (spilled to Parquet if not yet)."""
+    if not plan.stats_file:
+        plan.spill(settings.staging(plan.run_id))
     parts = [res.parts["files"] for res in results if "files" in res.parts]
-    files = pa.concat_tables([pq.read_table(p, schema=FILES) for p in parts]) if parts else FILES.empty_table()
-    joined = files.join(plan.stats_table(), "source_path", join_type="left outer")
-    return joined.select(warehouse.SOURCES_ARROW.names).cast(warehouse.SOURCES_ARROW)
+    if not parts:  # nothing read this run: an empty part keeps the query the same
+        parts = [str(store.write_parquet_atomic(schema.FILES.empty_table(),
+                                                settings.staging(plan.run_id) / "files-none.parquet"))]
+    return warehouse.ProcessedFiles(parts, plan.stats_file)
 
 
 def validate_connection(con, run_id: str, docs_dir: Path | None = None,
