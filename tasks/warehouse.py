@@ -310,7 +310,8 @@ def dq_frames(con: duckdb.DuckDBPyConnection, datasets) -> dict:
     """Each named DQ dataset as one pandas DataFrame (all columns), dates as ``datetime.date``
     (GX compares those with the ISO dates of an expectation; pandas Timestamps make it raise).
     For small warehouses and tests; runs validate through ``dq_chunks``."""
-    return {name: con.execute(DQ_DATASETS[name]).fetch_arrow_table().to_pandas(date_as_object=True)
+    return {name: con.execute(f"SELECT * FROM ({DQ_DATASETS[name]}) ORDER BY {dq_datasets.ORDER_BY[name]}")
+            .fetch_arrow_table().to_pandas(date_as_object=True)
             for name in datasets}
 
 
@@ -329,7 +330,7 @@ def dq_chunks(con: duckdb.DuckDBPyConnection, dataset: str, chunk_rows: int):
             available = con.sql(f"SELECT * FROM ({sql})").columns
             cols = needed_columns(spec, available)
             select = ", ".join('"' + c.replace('"', '""') + '"' for c in cols)
-            order = " ORDER BY doc_id NULLS LAST" if "doc_id" in cols else ""
+            order = f" ORDER BY {dq_datasets.ORDER_BY[dataset]}" if "doc_id" in cols else ""
             reader = con.execute(f"SELECT {select} FROM ({sql}){order}").to_arrow_reader(chunk_rows)
             for frame in _doc_aligned_frames(reader, chunk_rows, "doc_id" in cols):
                 yielded = True
