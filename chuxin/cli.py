@@ -107,6 +107,10 @@ def _report(summary: dict, args: argparse.Namespace, interactive: bool) -> int:
                     for o in failed))
     for q in summary["quarantine"]:
         print(f"  quarantined {q['source_path']} ({q['stage']}): {q['reason']}")
+    if summary.get("quarantine_more"):
+        from tasks.steps import more_quarantined
+
+        print("  " + more_quarantined(summary["quarantine_more"], summary["run_id"]))
     return 0
 
 

@@ -84,4 +84,8 @@ def print_summary(summary: dict, warehouse: str, console: Console | None = None)
         console.print(f"  [red]FAILED[/] {o['suite']}.{o['expectation']} ({o['severity']}): {o['n_failed']} rows")
     for q in summary["quarantine"]:
         console.print(f"  [yellow]quarantined[/] {q['source_path']} ({q['stage']}): {q['reason']}")
+    if summary.get("quarantine_more"):
+        from tasks.steps import more_quarantined
+
+        console.print("  " + more_quarantined(summary["quarantine_more"], summary["run_id"]), markup=False)
     console.print("next: [bold]chuxin query --list[/], [bold]chuxin report[/]")

@@ -30,6 +30,7 @@ from tasks.steps import (
     IO_RETRIES,
     Plan,
     load_validate_publish,
+    more_quarantined,
     nothing_to_do,
     plan_counts,
     plan_run,
@@ -216,6 +217,8 @@ def _artifacts(summary: dict) -> None:
     if summary["quarantine"]:
         lines += ["", "## Quarantined this run", ""]
         lines += [f"- `{q['source_path']}` ({q['stage']}): {q['reason']}" for q in summary["quarantine"]]
+        if summary.get("quarantine_more"):
+            lines.append("- " + more_quarantined(summary["quarantine_more"], summary["run_id"]))
     create_markdown_artifact(markdown="\n".join(lines), key="chuxin-run-summary",
                              description="what this run did")
     create_table_artifact(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import argparse
+
 import duckdb
 import pytest
 
@@ -115,6 +117,25 @@ def test_garbage_is_quarantined_and_the_rest_loads(prefect_api, raw_dir, tmp_pat
     rows = dict(query(data, "SELECT source_path, reason FROM quarantine"))
     assert "binary" in rows["999垃圾.txt"] and "empty" in rows["998空.txt"]
     assert query(data, "SELECT count(*) FROM reports") == [(5,)]
+
+
+def test_a_summary_lists_the_first_quarantined_files_and_counts_the_rest(prefect_api, raw_dir, tmp_path,
+                                                                          monkeypatch, capsys):
+    from chuxin.cli import _report
+    from tasks import steps
+
+    monkeypatch.setattr(steps, "MAX_QUARANTINE_LISTED", 1)
+    for name in ("997空.txt", "998空.txt", "999空.txt"):
+        (raw_dir / name).write_bytes(b"")
+    data = tmp_path / "data"
+    summary = chuxin_etl(raw_dir=str(raw_dir), data_dir=str(data))
+    assert [q["source_path"] for q in summary["quarantine"]] == ["997空.txt"]
+    assert summary["quarantine_more"] == 2
+    assert query(data, "SELECT count(*) FROM quarantine") == [(3,)]  # the table keeps them all
+    _report(summary, argparse.Namespace(data_dir=str(data)), interactive=False)
+    out = capsys.readouterr().out
+    assert "quarantined 997空.txt" in out and "998空.txt" not in out
+    assert f"… and 2 more quarantined this run: SELECT * FROM quarantine WHERE run_id = '{summary['run_id']}'" in out
 
 
 def test_a_failing_report_is_visible_in_sql_and_does_not_block_others(prefect_api, raw_dir, tmp_path):
