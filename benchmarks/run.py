@@ -564,13 +564,42 @@ def write_report(res: dict, command: str) -> None:
 PROFILE_NOTES = """Findings, newest first (each profiled before optimising; "same output" means the 30,105-report
 extraction dump, or the warehouse, compared byte for byte / row for row before and after):
 
+- **Memory at 1,000,000 reports, each process sampled every 0.5 s** (the peak row above says where
+  the peak was). Before this round: 3.03 GB, with the flow's process at 2.7 GB during loading and
+  validation, 0.78 GB during extraction, each worker ~450 MB, Prefect's server ~0.25 GB:
+  - The plan's per-file lists and stats (~400 MB at 1M files) lived through the whole run: Prefect
+    keeps a task's result. They now go to a Parquet file once the batches are handed out
+    (`Plan.spill`), and the load joins them with the batches' `files` parts inside DuckDB; building
+    that 1M-row table in Arrow had cost ~0.7 GB during the load (`warehouse.ProcessedFiles`).
+  - A worker held its whole batch (~45 KB per document) until writing; batches now stream row groups
+    of 1,000 documents (`process.FLUSH_DOCS`), so a worker's memory no longer grows with its batch.
+    The automatic batch cap went from 5,000 to 10,000 documents: half the Prefect task runs.
+  - DuckDB's budget for a run went from 1 GB to 500 MB. At that limit the agreement check's full
+    outer joins ran out of memory: it is now one grouping over both sides (UNION ALL), which DuckDB
+    spills; the Parquet snapshot's speeches row groups (122k paragraphs, ~100 MB per writing
+    thread) are now 32k rows. Validation chunks went from 50,000 to 25,000 rows (-0.2 GB, ~2 %
+    slower at 1M). Checked on the 1M warehouse: validation alone went from 2.0 to 1.36 GB.
+  - The first 1M run at 500 MB then ran out of memory in validation (a fresh process had passed:
+    the margin was thin). Streaming each dataset at 200-350 MB found three things DuckDB could not
+    spill: `any_value(doc_id)` in the agreement grouping (a string aggregate state), an ORDER BY
+    inside each dataset's query sorted again by its reader, and the example lists
+    (`list(… ORDER BY …)[1:3]` held every entry; `min_by(…, 3)` keeps three). Every dataset now
+    streams at 300 MB, and the checked values are the same (cross-report dataset hashed before/after).
+  - At 1M, 6,603 quarantine warnings outran the log's delivery to Prefect's server: the run ended
+    with "Error logging to API". A run now names its first 20 quarantined files and counts the rest.
+  - The slogan top-20 query counted `count(DISTINCT doc_id)` (2,189 ms at 1M); slogans hold one row
+    per (doc_id, slogan) — a property test holds the extractor to it — so `count(*)` gives the same
+    counts in ~25 ms. The view `v_slogans` counts the same way.
+  - Reports × people at 1M: ~380 ms for a join of 1M reports with 5.5M people on an 84-byte string
+    key, grouped with `count(DISTINCT name)`. An integer surrogate key measured 258 ms, still over;
+    only a summary table maintained at load would answer it in milliseconds (not done).
 - **Whole `chuxin run` at 100,000 reports, every process sampled with py-spy** (flow, process-pool
   workers, Prefect server), against `benchmarks/bare.py` (the same functions without Prefect):
   - Workers used 25 CPU-s each against 16.7 without Prefect. Per task run, Prefect's engine builds
     clients (three SSL contexts of ~15 ms each from the certifi bundle), hydrates settings and
     context, and reports states; with 2,000-document batches that was a third of a worker's CPU.
-    Batches are now two per worker, 2,000-5,000 documents (`Settings.batch_size_for`; the cap keeps
-    a worker near 450 MB at ~45 KB per document): 17 CPU-s per worker.
+    Batches are now two per worker, 2,000-10,000 documents (`Settings.batch_size_for`): 17 CPU-s
+    per worker.
   - Pausing the cyclic GC during a batch: ~15 % per batch. Its passes walked every object in the
     process — in a Prefect worker, Prefect's ~350k — and freed nothing.
   - Planning: `os.walk` + `pathlib` made three `stat` calls per file; `os.scandir` and reusing the
@@ -588,12 +617,12 @@ extraction dump, or the warehouse, compared byte for byte / row for row before a
   - The batches returned per-file Python lists (paths, doc_ids, hashes): about 1 GB in the flow's
     process, and 14 s for Prefect to walk them when the extraction subflow returned. They are now
     a `files` Parquet part per batch.
-  - DuckDB's default buffer limit is 80 % of RAM; it is now 1 GB (`CHUXIN_DUCKDB_MEMORY_LIMIT`),
-    spilling beyond. Four data-quality queries then ran out of it (reproduced on a 10× copy of the
+  - DuckDB's default buffer limit is 80 % of RAM; it became 1 GB (`CHUXIN_DUCKDB_MEMORY_LIMIT`;
+    now 500 MB, see above), spilling beyond. Four data-quality queries then ran out of it (reproduced on a 10× copy of the
     100,000-report warehouse): ordered aggregates over ~1M groups, a per-report text naming every
     party secretary, and the agreement check's seven full outer joins sorted as one. Rewritten
     (same counts and checks; the texts name what a failure is about, at most 5 entries + "(+N more)")
-    they stream within 1 GB.
+    they stream within that limit.
 - **Earlier** (first session): `str.translate` in `clean` (40 % of the core) now runs only on text
   with full-width digits; `dataclasses.asdict` in `schema.to_table` (45 % of a batch) replaced by
   `getattr`; a 4,096-character Python generator in the binary check replaced; batches travel to the
