@@ -54,10 +54,10 @@ QUARANTINE = pa.schema([("source_path", pa.string()), ("doc_id", pa.string()),
 FILES = pa.schema([("source_path", pa.string()), ("doc_id", pa.string()), ("sha256", pa.string()),
                    ("status", pa.string())])
 
-# Tables produced per document by extraction, keyed by doc_id, with their record types.
 # The size and mtime the plan listed for each file it hands to extraction (steps.Plan.spill).
 PLAN_STATS = pa.schema([("source_path", pa.string()), ("size", pa.int64()), ("mtime_ns", pa.int64())])
 
+# Tables produced per document by extraction, keyed by doc_id, with their record types.
 DOC_TABLES: dict[str, tuple[pa.Schema, type]] = {
     "reports": (REPORTS, records.Report),
     "people": (PEOPLE, records.Person),

@@ -370,7 +370,6 @@ def load_validate_publish(settings: Settings, plan: Plan, results: list[BatchRes
         quarantine = con.execute(
             "SELECT source_path, stage, reason FROM quarantine WHERE run_id = ? ORDER BY source_path LIMIT ?",
             [plan.run_id, MAX_QUARANTINE_LISTED]).fetchall()
-        n_quarantined = con.execute("SELECT count(*) FROM quarantine WHERE run_id = ?", [plan.run_id]).fetchone()[0]
         warehouse.publish(con, settings.building, settings.warehouse)
     except BaseException:
         try:
@@ -387,11 +386,11 @@ def load_validate_publish(settings: Settings, plan: Plan, results: list[BatchRes
     _write_dq_json(settings, plan.run_id, outcomes)
     for path, stage, reason in quarantine:
         logger.warning("quarantined %s at %s: %s", path, stage, reason)
-    if n_quarantined > len(quarantine):
-        logger.warning("%s", more_quarantined(n_quarantined - len(quarantine), plan.run_id))
+    if counts.quarantined > len(quarantine):
+        logger.warning("%s", more_quarantined(counts.quarantined - len(quarantine), plan.run_id))
     return {"counts": asdict(counts), "outcomes": [asdict(o) for o in outcomes], "outcome": outcome,
             "quarantine": [{"source_path": p, "stage": s, "reason": r} for p, s, r in quarantine],
-            "quarantine_more": n_quarantined - len(quarantine),
+            "quarantine_more": counts.quarantined - len(quarantine),
             "data_docs": str(data_docs) if data_docs else None,
             "parquet": {table: str(path) for table, path in parquet.items()}}
 

@@ -185,18 +185,6 @@ class LoadCounts:
     rows: dict[str, int] = field(default_factory=dict)
 
 
-SOURCES_ARROW = pa.schema([("source_path", pa.string()), ("doc_id", pa.string()), ("sha256", pa.string()),
-                           ("size", pa.int64()), ("mtime_ns", pa.int64()), ("status", pa.string())])
-
-
-def sources_table(rows) -> pa.Table:
-    """``processed`` rows (dicts: source_path, doc_id, sha256, size, mtime_ns, status) as Arrow."""
-    if isinstance(rows, pa.Table):
-        return rows
-    return pa.table({f.name: pa.array([r.get(f.name) for r in rows], f.type) for f in SOURCES_ARROW},
-                    schema=SOURCES_ARROW)
-
-
 @dataclass(frozen=True)
 class ProcessedFiles:
     """A run's files as the load reads them, inside DuckDB: the batches' ``files`` parts
@@ -207,14 +195,13 @@ class ProcessedFiles:
 
 
 def load_run(con: duckdb.DuckDBPyConnection, run_id: str, parts: dict[str, list[str]],
-             processed, listing_quarantine: list[dict], prune_paths: list[str]) -> LoadCounts:
+             processed: ProcessedFiles, listing_quarantine: list[dict], prune_paths: list[str]) -> LoadCounts:
     """Replace the rows of every processed file, in one transaction.
 
-    ``processed``: one row per file read this run (source_path, doc_id, sha256, size,
-    mtime_ns, status), as ``ProcessedFiles``, a list of dicts or an Arrow table
-    (``SOURCES_ARROW``). Re-running with the same input leaves the same rows: each file's old
-    rows are deleted before its new rows go in. Every insert is set-based (``read_parquet`` or
-    a registered Arrow table), never one row at a time.
+    ``processed``: the files read this run (source_path, doc_id, sha256, status from the
+    batches; size and mtime_ns from the plan). Re-running with the same input leaves the same
+    rows: each file's old rows are deleted before its new rows go in. Every insert is set-based
+    (``read_parquet`` or a registered Arrow table), never one row at a time.
     """
     counts = LoadCounts()
     listed = pa.table({
@@ -227,15 +214,10 @@ def load_run(con: duckdb.DuckDBPyConnection, run_id: str, parts: dict[str, list[
     con.execute("BEGIN TRANSACTION")
     try:
         con.register("_listed", listed)
-        if isinstance(processed, ProcessedFiles):
-            con.execute("""CREATE TEMP TABLE _processed AS
-                SELECT f.source_path, f.doc_id, f.sha256, s.size, s.mtime_ns, f.status
-                FROM read_parquet($files) f LEFT JOIN read_parquet($stats) s USING (source_path)""",
-                        {"files": processed.file_parts, "stats": processed.plan_stats})
-        else:
-            con.register("_processed_rows", sources_table(processed))
-            con.execute("CREATE TEMP TABLE _processed AS SELECT * FROM _processed_rows")
-            con.unregister("_processed_rows")
+        con.execute("""CREATE TEMP TABLE _processed AS
+            SELECT f.source_path, f.doc_id, f.sha256, s.size, s.mtime_ns, f.status
+            FROM read_parquet($files) f LEFT JOIN read_parquet($stats) s USING (source_path)""",
+                    {"files": processed.file_parts, "stats": processed.plan_stats})
         con.execute("""CREATE TEMP TABLE _touched AS
             SELECT source_path FROM _processed UNION ALL SELECT source_path FROM _listed
             UNION ALL SELECT unnest($prune::VARCHAR[])""", {"prune": list(prune_paths)})

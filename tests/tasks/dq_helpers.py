@@ -11,9 +11,10 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 
-from tasks import warehouse
+from tasks import schema, warehouse
 from tasks.ingest import doc_id_for, list_files
 from tasks.process import process_batch
 from tasks.steps import validate_connection
@@ -29,8 +30,11 @@ def build_good_warehouse(workdir: Path) -> Path:
     res = process_batch(str(SAMPLES), files, str(workdir / "staging"), 0)
     live = workdir / "warehouse.duckdb"
     con = warehouse.start_building(live, workdir / "building.duckdb")
-    read = pq.read_table(res.parts["files"]).to_pylist()
-    processed = [{**f, "size": 1, "mtime_ns": 1} for f in read]
+    paths = pq.read_table(res.parts["files"]).column("source_path")
+    stats = workdir / "plan-stats.parquet"
+    pq.write_table(pa.table({"source_path": paths, "size": [1] * len(paths), "mtime_ns": [1] * len(paths)},
+                            schema=schema.PLAN_STATS), stats)
+    processed = warehouse.ProcessedFiles([res.parts["files"]], str(stats))
     warehouse.load_run(con, "good", res.parts, processed, [], [])
     warehouse.publish(con, workdir / "building.duckdb", live)
     return live
