@@ -110,6 +110,8 @@ FROM people p LEFT JOIN _offices o USING (doc_id, name)"""
 # reports suite flags those) takes part only in the duplicate-content check.
 CROSS_REPORTS = f"""
 WITH {_BATCHES},
+-- used three times below: NOT MATERIALIZED recomputes it (a scan and a small join) rather than
+-- holding its 1M rows in memory, which DuckDB does for a CTE used more than once
 _r AS NOT MATERIALIZED (
     SELECT r.doc_id, r.province, r.campaign, r.source_sha256, b.campaign_batch,
            CASE WHEN r.guidance_group_no IS NOT NULL THEN '中央第' || r.guidance_group_no || '指导组'

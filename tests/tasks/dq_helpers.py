@@ -11,13 +11,10 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-import pyarrow as pa
-import pyarrow.parquet as pq
-
-from tasks import schema, warehouse
+from tasks import warehouse
 from tasks.ingest import doc_id_for, list_files
 from tasks.process import process_batch
-from tasks.steps import validate_connection
+from tasks.steps import Plan, validate_connection
 from tasks.validate import ExpectationOutcome, load_suites
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -30,11 +27,9 @@ def build_good_warehouse(workdir: Path) -> Path:
     res = process_batch(str(SAMPLES), files, str(workdir / "staging"), 0)
     live = workdir / "warehouse.duckdb"
     con = warehouse.start_building(live, workdir / "building.duckdb")
-    paths = pq.read_table(res.parts["files"]).column("source_path")
-    stats = workdir / "plan-stats.parquet"
-    pq.write_table(pa.table({"source_path": paths, "size": [1] * len(paths), "mtime_ns": [1] * len(paths)},
-                            schema=schema.PLAN_STATS), stats)
-    processed = warehouse.ProcessedFiles([res.parts["files"]], str(stats))
+    plan = Plan("good", len(files), new=list(files), stats={f: (1, 1) for f in files})
+    plan.spill(workdir)  # the plan-stats file the load joins, as a run writes it
+    processed = warehouse.ProcessedFiles([res.parts["files"]], plan.stats_file)
     warehouse.load_run(con, "good", res.parts, processed, [], [])
     warehouse.publish(con, workdir / "building.duckdb", live)
     return live
