@@ -51,3 +51,16 @@ def test_plain_logs_off_a_terminal(raw_dir, tmp_path):
     out = done.stdout + done.stderr
     assert "| INFO" in out and "━" not in out
     assert re.search(r"run \S+: 5 files seen \(5 new", out)
+
+
+def test_a_closed_pipe_ends_quietly(tmp_path):
+    """`chuxin evaluate | head`: the reader closes the pipe before chuxin writes. No traceback,
+    and the shell's exit code for a closed pipe (141), as other Unix tools give."""
+    root = Path(__file__).resolve().parents[1]
+    args = ["evaluate", "--raw-dir", "tests/gold_hard/raw", "--gold", "tests/gold_hard/gold.json"]
+    proc = subprocess.Popen([CHUXIN, *args], cwd=root, env=env(tmp_path),
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc.stdout.close()  # before the first write: chuxin takes a second to import
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=120) == 141, err
+    assert "Traceback" not in err and "BrokenPipe" not in err, err
