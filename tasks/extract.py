@@ -105,6 +105,21 @@ _SPEECH_RE = re.compile(
     r"(?:最后|还|同时|进一步|特别|并|也|再次|首先|随后|接着|又)?"
     rf"(?P<verb>{_SPEECH_VERBS})[，,：:]"
 )
+# Every part of a speech opening before its verb excludes these marks, so the first of them in a
+# paragraph is where an opening would end: a paragraph whose first one does not follow a speech verb
+# opens no speech, and the regex (backtracking over 2-40 name characters) need not run.
+_HEAD_END_RE = re.compile(r"[，,：:]")
+_SPEECH_VERB_TUPLE = tuple(_SPEECH_VERBS.split("|"))
+
+
+def speech_head(text: str) -> re.Match | None:
+    """The speech opening of a paragraph (``_SPEECH_RE.match``), or None."""
+    end = _HEAD_END_RE.search(text)
+    if not end or not text.endswith(_SPEECH_VERB_TUPLE, 0, end.start()):
+        return None
+    return _SPEECH_RE.match(text)
+
+
 _SLOGAN_RE = re.compile(r"“(?P<s>[^“”\n]{2,16})”")
 _SLOGAN_EXCLUDE = {CAMPAIGN_2019, "不忘初心，牢记使命"}
 
@@ -174,7 +189,7 @@ def extract(doc: SourceDoc, cleaned: Cleaned) -> Extraction:
 
     # Province-level office holders only for a province-level meeting; the central group's
     # members and the meeting's host for any document.
-    heads = [None, *map(_SPEECH_RE.match, paras[1:])]  # speech opening of each paragraph
+    heads = [None, *map(speech_head, paras[1:])]  # speech opening of each paragraph
     found_people = find_people(doc.doc_id, paras, unit, heads) if unit else []
     found_people += [p for g in groups for p in g.people(doc.doc_id)]
     found_people += find_hosts(doc.doc_id, paras, {p.name for p, _, _ in found_people}, heads)

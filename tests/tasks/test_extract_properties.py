@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tasks.clean import clean_body
-from tasks.extract import extract
+from tasks.extract import _SPEECH_RE, _SPEECH_VERBS, extract, speech_head
 from tasks.ingest import parse_source
 from tasks.records import RejectedInput, SourceDoc
 from tasks.regions import PROVINCE_CODES, PROVINCE_NAMES
@@ -110,3 +110,13 @@ def test_utf8_cut_inside_a_character_keeps_the_text_before_the_cut():
     for prefix, encoding in ((b"", "utf-8"), (b"\xef\xbb\xbf", "utf-8-sig")):
         doc = parse_source(prefix + data, "227河南省会议召开.txt")
         assert doc.encoding == encoding and doc.body.endswith("河南省委召开会议")
+
+
+@settings(max_examples=500, deadline=None)
+@given(text=prose, verb=st.sampled_from(_SPEECH_VERBS.split("|")), mark=st.sampled_from("，,：:"))
+def test_speech_head_prefilter_finds_what_the_regex_finds(text, verb, mark):
+    """speech_head skips the regex when the paragraph's first comma or colon follows no speech
+    verb; it must agree with the regex on every paragraph."""
+    for para in (text, "省委书记王国生" + text, text + verb + mark + text, "王国生在讲话中" + verb + mark + text):
+        fast, slow = speech_head(para), _SPEECH_RE.match(para)
+        assert (fast and fast.span(), fast and fast.groupdict()) == (slow and slow.span(), slow and slow.groupdict())
