@@ -22,7 +22,7 @@ import time
 
 def main(argv: list[str]) -> int:
     from chuxin.settings import Settings
-    from tasks import fsio, steps, warehouse
+    from tasks import fsio, planning, steps, warehouse
 
     raw, data = argv[0], argv[1]
     settings = Settings.build(raw_dir=raw, data_dir=data)
@@ -35,14 +35,14 @@ def main(argv: list[str]) -> int:
         steps.validate_connection = lambda *args, **kwargs: [skipped]
     run_id = warehouse.new_run_id()
     t0 = time.perf_counter()
-    plan = steps.plan_run.fn(settings, run_id)
+    plan = planning.plan_run(settings, run_id)
     t_plan = time.perf_counter() - t0
     if "--plan-only" in argv:
         print(json.dumps({"plan_s": t_plan, "seen": plan.n_seen, "unchanged": plan.unchanged}))
         return 0
-    if steps.nothing_to_do(settings, plan):  # the flow's no-op fast path, without Prefect
-        meta = steps.run_meta(settings, run_id)
-        if steps.record_noop(settings, plan, meta) is not None:
+    if planning.nothing_to_do(settings, plan):  # the flow's no-op fast path, without Prefect
+        meta = planning.run_meta(settings, run_id)
+        if planning.record_noop(settings, plan, meta) is not None:
             print(json.dumps({"plan": t_plan, "noop": True, "total": time.perf_counter() - t0, "loaded": 0}))
             return 0
     staging = settings.staging_location(run_id)
@@ -52,7 +52,7 @@ def main(argv: list[str]) -> int:
         results = pool.starmap(fsio.run_batch, [(str(settings.raw_dir), b, staging, i) for i, b in enumerate(batches)],
                                chunksize=1)
     t_extract = time.perf_counter() - t0 - t_plan
-    meta = steps.run_meta(settings, run_id)
+    meta = planning.run_meta(settings, run_id)
     summary = steps.load_validate_publish.fn(settings, plan, results, meta)
     t_load = time.perf_counter() - t0 - t_plan - t_extract
     shutil.rmtree(settings.staging(run_id), ignore_errors=True)

@@ -609,7 +609,7 @@ extraction dump, or the warehouse, compared byte for byte / row for row before a
     it. `chuxin run` now launches the same command first thing (`chuxin/temp_server.py`). The
     very first run on a machine also creates Prefect's database (start-up ~10 s instead of ~3 s);
     the benchmark warms that up once before timing.
-  - A no-op is now detected before Prefect starts (`steps.noop_before_prefect`, under the writer
+  - A no-op is now detected before Prefect starts (`planning.noop_before_prefect`, under the writer
     lock): 11.1 s → ~3 s over 100,000 unchanged files. A deployment run goes through the flow.
   - `tasks/extract.py` (cached name cuts, narrower host and venue scans, fewer passes in clean):
     +9 % clean + extract, same output.

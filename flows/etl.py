@@ -25,18 +25,9 @@ from prefect.utilities.annotations import quote as opaque
 
 from chuxin.settings import Settings
 from tasks import fsio, warehouse
+from tasks.planning import Plan, nothing_to_do, plan_counts, record_noop, run_meta
 from tasks.process import BatchResult
-from tasks.steps import (
-    IO_RETRIES,
-    Plan,
-    load_validate_publish,
-    more_quarantined,
-    nothing_to_do,
-    plan_counts,
-    plan_run,
-    record_noop,
-    run_meta,
-)
+from tasks.steps import IO_RETRIES, load_validate_publish, more_quarantined, plan_run
 
 
 @task(name="extract-batch", cache_policy=NO_CACHE, **IO_RETRIES)
@@ -190,7 +181,7 @@ def _locked_run(settings: Settings, run_id: str, meta: dict) -> dict:
 
 @task(name="record-noop-run", cache_policy=NO_CACHE)
 def record_noop_task(settings: Settings, plan: Plan, meta: dict) -> dict | None:
-    """Nothing to load: record the run without copying, validating or publishing (steps.record_noop)."""
+    """Nothing to load: record the run without copying, validating or publishing (planning.record_noop)."""
     return record_noop(settings, plan, meta)
 
 

@@ -54,7 +54,7 @@ QUARANTINE = pa.schema([("source_path", pa.string()), ("doc_id", pa.string()),
 FILES = pa.schema([("source_path", pa.string()), ("doc_id", pa.string()), ("sha256", pa.string()),
                    ("status", pa.string())])
 
-# The size and mtime the plan listed for each file it hands to extraction (steps.Plan.spill).
+# The size and mtime the plan listed for each file it hands to extraction (planning.Plan.spill).
 PLAN_STATS = pa.schema([("source_path", pa.string()), ("size", pa.int64()), ("mtime_ns", pa.int64())])
 
 # Tables produced per document by extraction, keyed by doc_id, with their record types.

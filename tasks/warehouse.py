@@ -6,7 +6,7 @@ Why this shape:
   never writes the live ``warehouse.duckdb``: it copies it to a building file,
   loads and validates there, and publishes with an atomic ``os.replace``.
   Analysts keep reading the old snapshot until they reconnect, and never see a
-  half-loaded run. The one exception is a no-op run (``steps.record_noop``): it appends its
+  half-loaded run. The one exception is a no-op run (``planning.record_noop``): it appends its
   ``runs`` row in place, in one transaction, when no other process holds the file.
 - Two runs against one data dir are serialised by an exclusive ``flock`` on a
   lock file; the kernel drops it when the holder dies, so a killed run leaves no
@@ -119,6 +119,15 @@ def connect(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     if not read_only:
         config["memory_limit"] = MEMORY_LIMIT
     return duckdb.connect(str(path), read_only=read_only, config=config)
+
+
+def connect_unless_held(path: Path) -> duckdb.DuckDBPyConnection | None:
+    """A writing connection to ``path``, or None when another process holds the file (DuckDB
+    refuses a second process at once, e.g. an analyst's read-only session)."""
+    try:
+        return connect(path)
+    except duckdb.IOException:
+        return None
 
 
 def start_building(live: Path, building: Path) -> duckdb.DuckDBPyConnection:

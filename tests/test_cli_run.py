@@ -99,3 +99,14 @@ def test_automatic_batch_size():
     assert two.batch_size_for(12_000) == 3000  # two batches per worker
     assert two.batch_size_for(1_000_000) == 10_000  # capped: progress steps, retry cost
     assert Settings(workers=2, batch_size=40).batch_size_for(1_000_000) == 40
+
+
+def test_the_noop_check_needs_neither_prefect_nor_great_expectations():
+    """`chuxin run` checks for a no-op before it imports Prefect (a quarter of a no-op's time at
+    100,000 files, BENCHMARKS.md): the check's module must not pull either framework in."""
+    code = ("import sys, tasks.planning, chuxin.cli; "
+            "print(sorted({m.split('.')[0] for m in sys.modules} & {'prefect', 'great_expectations'}))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                         cwd=Path(__file__).resolve().parents[1])
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]"

@@ -72,11 +72,12 @@ def test_rerun_is_idempotent_and_a_noop(prefect_api, raw_dir, tmp_path):
 
 
 def test_noop_rerun_validates_again_when_the_suites_changed(prefect_api, raw_dir, tmp_path, monkeypatch):
-    from tasks import steps
+    from tasks import planning, steps
 
     data = tmp_path / "data"
     chuxin_etl(raw_dir=str(raw_dir), data_dir=str(data))
-    monkeypatch.setattr(steps, "suites_fingerprint", lambda: "edited suites")
+    for module in (planning, steps):  # the no-op check, and the fingerprint a validation records
+        monkeypatch.setattr(module, "suites_fingerprint", lambda: "edited suites")
     again = chuxin_etl(raw_dir=str(raw_dir), data_dir=str(data))
     assert not again.get("noop") and again["plan"]["unchanged"] == 5
     assert query(data, "SELECT count(DISTINCT run_id) FROM dq_results") == [(2,)]

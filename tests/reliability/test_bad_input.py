@@ -26,8 +26,8 @@ import duckdb
 import pytest
 
 import tasks.ingest
+import tasks.planning
 import tasks.process
-import tasks.steps
 from tasks.ingest import fs_path, list_files, read_source
 from tasks.records import RejectedInput
 
@@ -157,7 +157,7 @@ def bad_run(prefect_api, tmp_path_factory):
     unreadable = raw / "925不可读.txt"
     if not IS_ROOT:
         unreadable.chmod(0)
-    real_list, real_read, real_open = tasks.steps.list_files, tasks.process.read_source, tasks.ingest._read_bounded
+    real_list, real_read, real_open = tasks.planning.list_files, tasks.process.read_source, tasks.ingest._read_bounded
 
     def list_then_delete(raw_dir, follow_symlinks=False):
         listing = real_list(raw_dir, follow_symlinks)
@@ -175,7 +175,7 @@ def bad_run(prefect_api, tmp_path_factory):
         return real_open(path)
 
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(tasks.steps, "list_files", list_then_delete)
+        mp.setattr(tasks.planning, "list_files", list_then_delete)
         mp.setattr(tasks.process, "read_source", change_then_read)
         if IS_ROOT:
             mp.setattr(tasks.ingest, "_read_bounded", open_as_unprivileged)

@@ -13,8 +13,9 @@ from pathlib import Path
 
 from tasks import warehouse
 from tasks.ingest import doc_id_for, list_files
+from tasks.planning import Plan
 from tasks.process import process_batch
-from tasks.steps import Plan, validate_connection
+from tasks.steps import validate_connection
 from tasks.validate import ExpectationOutcome, load_suites
 
 ROOT = Path(__file__).resolve().parents[2]
