@@ -1,7 +1,8 @@
 """Typed records passed between the pipeline's stages.
 
-Plain dataclasses: they pickle to process pools and Dask workers unchanged, and
-``dataclasses.asdict`` gives the rows that ``schema`` turns into Arrow tables.
+Plain dataclasses with __slots__ (a batch makes ~35 per document: slots build them a little faster
+and hold them in less memory): they pickle to process pools and Dask workers unchanged, and
+``schema.to_table`` reads their fields by name into Arrow tables.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 
-@dataclass
+@dataclass(slots=True)
 class SourceDoc:
     """One raw file, read and decoded (stage: ingest)."""
 
@@ -24,7 +25,7 @@ class SourceDoc:
     n_images: int = 0
 
 
-@dataclass
+@dataclass(slots=True)
 class Cleaned:
     """The body as paragraphs (stage: clean)."""
 
@@ -32,7 +33,7 @@ class Cleaned:
     has_images: bool
 
 
-@dataclass
+@dataclass(slots=True)
 class Report:
     doc_id: str
     listing_no: int | None
@@ -59,7 +60,7 @@ class Report:
     n_paragraphs: int
 
 
-@dataclass
+@dataclass(slots=True)
 class Person:
     doc_id: str
     name: str
@@ -67,7 +68,7 @@ class Person:
     paragraph_no: int
 
 
-@dataclass
+@dataclass(slots=True)
 class Speech:
     doc_id: str
     paragraph_no: int
@@ -76,14 +77,14 @@ class Speech:
     text: str
 
 
-@dataclass
+@dataclass(slots=True)
 class Slogan:
     doc_id: str
     slogan: str
     n: int
 
 
-@dataclass
+@dataclass(slots=True)
 class Evidence:
     """Where an extracted value came from: paragraph number and character span."""
 
@@ -95,7 +96,7 @@ class Evidence:
     end: int
 
 
-@dataclass
+@dataclass(slots=True)
 class Quarantined:
     source_path: str
     doc_id: str | None
@@ -104,7 +105,7 @@ class Quarantined:
     reason: str
 
 
-@dataclass
+@dataclass(slots=True)
 class Extraction:
     """Everything extracted from one document."""
 
