@@ -22,7 +22,7 @@ from tasks.faults import checkpoint
 from tasks.planning import Plan
 from tasks.process import BatchResult
 from tasks.validate import (
-    CHUNK_ROWS,
+    CHUNK_BYTES,
     ExpectationOutcome,
     SuiteSpec,
     import_gx_in_background,
@@ -131,7 +131,7 @@ def validate_connection(con, run_id: str, docs_dir: Path | None = None,
     ``snapshot_<table>`` views that ``warehouse.write_snapshot`` creates on ``con``.
     """
     suites = load_suites() if suites is None else suites
-    frames = {s.dataset: warehouse.dq_chunks(con, s.dataset, CHUNK_ROWS) for s in suites}
+    frames = {s.dataset: warehouse.dq_chunks(con, s.dataset, CHUNK_BYTES) for s in suites}
     return run_suites(suites, frames, run_id=run_id, docs_dir=docs_dir)
 
 

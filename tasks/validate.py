@@ -111,11 +111,14 @@ def _quiet_gx() -> None:
     logging.getLogger("great_expectations").setLevel(logging.ERROR)
 
 
-# Rows per DataFrame handed to GX. A dataset larger than this is validated chunk by chunk
-# (chunks end on a doc_id boundary, so per-document checks such as uniqueness see every row of
-# a document together) and the chunks' results are merged: memory stays bounded by the chunk,
-# not by the warehouse. 25,000 rather than 50,000: 0.2 GB less at 1M reports for ~2 % more time.
-CHUNK_ROWS = 25_000
+# Arrow bytes per DataFrame handed to GX. A dataset larger than this is validated chunk by chunk
+# (chunks end on a doc_id boundary, so per-document checks such as uniqueness see every row of a
+# document together) and the chunks' results are merged: memory stays bounded by the chunk, not by
+# the warehouse. Sized in bytes, not rows: GX spends a fixed ~30 ms per expectation per chunk
+# (rebuilding its configurations and metric graph) besides the rows, so narrow datasets (people,
+# agreement: ~200 bytes a row) take chunks of ~150,000 rows and wide ones (reports, cross_reports)
+# ~50,000. At 100,000 reports: validation 10.3 → 7.2 s, +50 MB (25,000-row chunks before).
+CHUNK_BYTES = 32 * 2**20
 # Failing rows shown per expectation on the GX Data Docs pages. dq_failures (the warehouse) and
 # the outcomes keep every failing row; a page listing 100,000 of them helps nobody.
 DOCS_MAX_ROWS = 20

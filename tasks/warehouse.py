@@ -306,10 +306,15 @@ def dq_frames(con: duckdb.DuckDBPyConnection, datasets) -> dict:
             for name in datasets}
 
 
-def dq_chunks(con: duckdb.DuckDBPyConnection, dataset: str, chunk_rows: int):
+# Rows per Arrow batch read from DuckDB; batches are gathered into chunks of about
+# ``validate.CHUNK_BYTES``.
+READ_BATCH_ROWS = 8192
+
+
+def dq_chunks(con: duckdb.DuckDBPyConnection, dataset: str, chunk_bytes: int):
     """A callable for ``validate.run_suites``: given a suite, stream the dataset with only the
-    suite's columns, ordered by doc_id, as DataFrames of about ``chunk_rows`` rows that never
-    split the rows of one doc_id. Memory is bounded by the chunk, not the warehouse."""
+    suite's columns, ordered by doc_id, as DataFrames of about ``chunk_bytes`` of Arrow data that
+    never split the rows of one doc_id. Memory is bounded by the chunk, not the warehouse."""
     from tasks.validate import needed_columns
 
     parts = dq_datasets.DATASET_PARTS.get(dataset) or [DQ_DATASETS[dataset]]
@@ -322,8 +327,8 @@ def dq_chunks(con: duckdb.DuckDBPyConnection, dataset: str, chunk_rows: int):
             cols = needed_columns(spec, available)
             select = ", ".join('"' + c.replace('"', '""') + '"' for c in cols)
             order = f" ORDER BY {dq_datasets.ORDER_BY[dataset]}" if "doc_id" in cols else ""
-            reader = con.execute(f"SELECT {select} FROM ({sql}){order}").to_arrow_reader(chunk_rows)
-            for frame in _doc_aligned_frames(reader, chunk_rows, "doc_id" in cols):
+            reader = con.execute(f"SELECT {select} FROM ({sql}){order}").to_arrow_reader(READ_BATCH_ROWS)
+            for frame in _doc_aligned_frames(reader, chunk_bytes, "doc_id" in cols):
                 yielded = True
                 yield frame
         if not yielded:  # an empty dataset is still validated (GX reports on zero rows)
@@ -332,15 +337,15 @@ def dq_chunks(con: duckdb.DuckDBPyConnection, dataset: str, chunk_rows: int):
     return chunks
 
 
-def _doc_aligned_frames(reader, chunk_rows: int, by_doc: bool):
-    """DataFrames of about ``chunk_rows`` rows from an ordered record batch reader, never splitting
+def _doc_aligned_frames(reader, chunk_bytes: int, by_doc: bool):
+    """DataFrames of about ``chunk_bytes`` from an ordered record batch reader, never splitting
     the rows of one doc_id (when ``by_doc``)."""
     pending: list[pa.RecordBatch] = []
     n_pending = 0
     for batch in reader:
         pending.append(batch)
-        n_pending += batch.num_rows
-        if n_pending < chunk_rows:
+        n_pending += batch.nbytes
+        if n_pending < chunk_bytes:
             continue
         table = pa.Table.from_batches(pending)
         keep = _tail_of_last_doc(table) if by_doc else 0
@@ -348,8 +353,8 @@ def _doc_aligned_frames(reader, chunk_rows: int, by_doc: bool):
             continue
         yield table.slice(0, table.num_rows - keep).to_pandas(date_as_object=True)
         pending = table.slice(table.num_rows - keep).to_batches() if keep else []
-        n_pending = keep
-    if n_pending:
+        n_pending = sum(b.nbytes for b in pending)
+    if pending:
         yield pa.Table.from_batches(pending, schema=reader.schema).to_pandas(date_as_object=True)
 
 

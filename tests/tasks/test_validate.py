@@ -203,3 +203,37 @@ def test_load_suites_refuses_an_expectation_without_severity(tmp_path):
          "meta": {"name": "n"}}]}), encoding="utf-8")
     with pytest.raises(ValueError, match="severity"):
         load_suites(tmp_path)
+
+
+def test_chunked_validation_gives_the_results_of_one_frame(good, tmp_path, monkeypatch):
+    """Datasets reach GX in chunks that end on a doc_id boundary (warehouse.dq_chunks), and the
+    chunks' results are merged: with chunks of a few rows, every outcome (counts and failing rows)
+    must be that of the dataset in one piece. Every bad case is applied, so failures are merged too."""
+    from tasks import steps
+
+    bad = Case(before=";".join(c.before for c, _, _ in BAD_CASES.values() if c.before),
+               after=";".join(c.after for c, _, _ in BAD_CASES.values() if c.after))
+
+    def outcomes(tag: str) -> list[tuple]:
+        return sorted((o.suite, o.expectation, o.success, o.n_checked, o.n_failed, sorted(o.failures, key=repr), o.error)
+                      for o in validate_case(good, tmp_path / tag, bad))
+
+    whole = outcomes("whole")
+    assert sum(not o[2] for o in whole) >= 5  # the bad cases do fail (some overwrite others)
+    monkeypatch.setattr(warehouse, "READ_BATCH_ROWS", 2)
+    monkeypatch.setattr(steps, "CHUNK_BYTES", 1)  # every Arrow batch is a chunk, as far as docs allow
+    parts: list[list[set]] = []  # per dataset query: the doc_ids of each chunk
+    real_frames = warehouse._doc_aligned_frames
+
+    def recording(reader, chunk_bytes, by_doc):
+        parts.append([])
+        for frame in real_frames(reader, chunk_bytes, by_doc):
+            if by_doc:
+                parts[-1].append(set(frame["doc_id"].astype(object).where(frame["doc_id"].notna(), None)))
+            yield frame
+
+    monkeypatch.setattr(warehouse, "_doc_aligned_frames", recording)
+    assert outcomes("chunked") == whole
+    assert sum(len(chunks) for chunks in parts) > 20  # the tiny chunks were in force
+    for chunks in parts:  # no document's rows are split over two chunks
+        assert all(not (a & b) for i, a in enumerate(chunks) for b in chunks[i + 1:])
