@@ -45,11 +45,21 @@ def test_title_falls_back_to_file_name():
     (b"", "empty"),
     (b"   \n\n", "empty"),
     (bytes(range(256)) * 20, "binary"),
+    # text that decodes (UTF-8, GB18030) but is full of control or replacement characters
+    ("标题\n".encode() + "会议\x01\x02\x1b召开".encode() * 200, "binary"),
+    ("标题\n".encode("gb18030") + "会议\x01\x02\x1b召开".encode("gb18030") * 200, "binary"),
+    ("标题\n".encode() + "会议\ufffd\ufffd召开".encode() * 200, "binary"),
 ])
 def test_bad_bytes_are_rejected_with_a_reason(data, words):
     with pytest.raises(RejectedInput) as info:
         parse_source(data, "bad.txt")
     assert words in info.value.reason and info.value.stage == "ingest"
+
+
+def test_a_few_control_characters_do_not_make_a_report_binary():
+    body = "<div>会议在福州召开。</div>" * 100
+    doc = parse_source(("123某会议\n" + body[:50] + "\x0c\x1b" + body[50:]).encode(), "123某会议.txt")
+    assert doc.title == "某会议" and "\x1b" in doc.body
 
 
 def test_nested_article_counts_its_images(tmp_path):
