@@ -580,9 +580,11 @@ extraction dump, or the warehouse, compared byte for byte / row for row before a
     end to end (33 s in all) is out of reach without halving the extractor's work.
   - Validation: GX spends a fixed ~30 ms per expectation per chunk (rebuilding its configurations
     and metric graph, evaluating `row_condition` with pandas) besides the rows. Chunks are now
-    sized in bytes (32 MB of Arrow data) instead of 25,000 rows, so the narrow datasets (people,
-    agreement) take ~6× fewer: 10.3 → 7.2 s at 100,000 reports, +50 MB. Converting the Arrow-backed
-    string columns to Python objects made GX slower (14.0 s), not faster.
+    sized in bytes (16 MB of Arrow data) instead of 25,000 rows, so the narrow datasets (people,
+    agreement) take ~4× fewer chunks: 10.3 → ~8.5 s at 100,000 reports. 32 MB (7.2 s there) cut the
+    1M run's load and validation from 272 to 152 s, but raised its peak to 1.96 GB (flow process
+    1.73 GB, was 1.42): too close to the 2 GB target. Converting the Arrow-backed string columns to
+    Python objects made GX slower (14.0 s), not faster.
   - No-op over 100,000 files: ~5.4 s, of which importing Prefect (and the flow module) before the
     check took ~1.5 s. The check and the plan now live in `tasks/planning.py`, which imports no
     framework, and `chuxin run` imports Prefect only when there is work: ~3 s.
