@@ -677,8 +677,8 @@ def main() -> int:
         write_report(res, res.get("command", ".venv/bin/python -m benchmarks.run"))
         return 0
     command = " ".join(["make bench" if os.environ.get("MAKELEVEL") else f"{Path(sys.executable).relative_to(ROOT) if str(sys.executable).startswith(str(ROOT)) else sys.executable} -m benchmarks.run"]
-                       + [f"{k}={os.environ[k]}" for k in ("CHUXIN_BENCH_N", "CHUXIN_BENCH_1M", "CHUXIN_BENCH_REPEAT",
-                                                            "CHUXIN_BENCH_E2E_RUNS") if k in os.environ])
+                       + [f"{k}={os.environ[k]}" for k in ("CHUXIN_BENCH_N", "CHUXIN_BENCH_1M", "CHUXIN_BENCH_1M_BARE",
+                                                            "CHUXIN_BENCH_REPEAT", "CHUXIN_BENCH_E2E_RUNS") if k in os.environ])
     SCRATCH.mkdir(parents=True, exist_ok=True)
     free = shutil.disk_usage(SCRATCH).free / 2**30
     need = (max(N_E2E, N_BIG) * 8.5e3 * 2.2 + (1e6 * 8.5e3 * 2.2 if RUN_1M else 0)) / 2**30
