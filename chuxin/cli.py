@@ -179,7 +179,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--prune", action="store_true", help="drop rows of files no longer in the raw dir")
     run.add_argument("--strict", action="store_true", help="fail the run if a critical expectation fails")
     run.add_argument("--batch-size", type=int, default=0,
-                     help="documents per extraction task (default: automatic, 2,000-5,000)")
+                     help="documents per extraction task (default: automatic, 2,000-10,000)")
     run.add_argument("--workers", type=int, default=0, help="extraction processes (default: one per core)")
     run.add_argument("--dask-address", default=None, help="run extraction on this Dask scheduler (tcp://host:port)")
     run.add_argument("--staging-url", default=None,
