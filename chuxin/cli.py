@@ -68,10 +68,11 @@ def _run_flow(args: argparse.Namespace, server) -> int:
     # Only now: importing Prefect was a quarter of a no-op run (the check above needs none of it).
     from prefect.states import State
 
-    from flows.etl import chuxin_etl
+    from flows.etl import chuxin_etl, no_heartbeats
 
     with ExitStack() as stack:
         if server is not None:
+            stack.enter_context(no_heartbeats())  # the temporary server stops with this run
             server.wait_ready(float(os.environ.get("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "60")))
             print(f"chuxin: started a temporary Prefect server for this run ({server.api_url}); "
                   "set PREFECT_API_URL to report to a running one", file=sys.stderr)

@@ -8,6 +8,7 @@ Dask cluster), then loads, validates and publishes the warehouse.
 from __future__ import annotations
 
 import shutil
+from contextlib import contextmanager
 from urllib.parse import quote
 
 from prefect import flow, get_run_logger, task
@@ -85,6 +86,22 @@ def _share_ephemeral_api() -> None:
         os.environ["PREFECT_API_URL"] = server.api_url
 
 
+@contextmanager
+def no_heartbeats():
+    """Flow runs started inside this block send no heartbeats.
+
+    Heartbeats let a Prefect server mark a flow run as crashed when they stop. Prefect 3.8
+    joins a flow run's heartbeat thread when the run ends, and that thread sleeps in 1-s steps:
+    every flow run ended up to a second late (BENCHMARKS.md). Used where nothing can act on them:
+    the extraction subflow, whose parent sends its own, and runs on a temporary server, which
+    stops with the run.
+    """
+    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+
+    with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
+        yield
+
+
 def _task_runner(settings: Settings, n_batches: int):
     if settings.dask_address:
         from prefect_dask import DaskTaskRunner
@@ -160,8 +177,9 @@ def _locked_run(settings: Settings, run_id: str, meta: dict) -> dict:
                 n_batches = len(batches)
                 del batches
                 plan.spill(local_staging)
-                results = extract_batches.with_options(task_runner=runner)(
-                    str(settings.raw_dir), manifest, staging)
+                with no_heartbeats():  # this flow's own heartbeats cover the subflow
+                    results = extract_batches.with_options(task_runner=runner)(
+                        str(settings.raw_dir), manifest, staging)
                 if fsio.is_url(staging):  # DuckDB loads from a local disk
                     results = fsio.localize_parts(results, local_staging)
                 logger.info("extracted %d batches", n_batches)

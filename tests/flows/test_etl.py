@@ -165,3 +165,26 @@ def test_changed_file_replaces_rows_and_removed_file_needs_prune(prefect_api, ra
     chuxin_etl(raw_dir=str(raw_dir), data_dir=str(data), prune=True)
     assert query(data, "SELECT count(*) FROM reports") == [(4,)]
     assert query(data, "SELECT count(*) FROM people WHERE doc_id LIKE '227%'") == [(0,)]
+
+
+def _heartbeat_threads() -> int:
+    """Live heartbeat threads: Prefect 3.8 runs each flow run's in a thread on flow_engine's heartbeat_loop."""
+    import threading
+
+    return sum(1 for t in threading.enumerate()
+               if any(getattr(a, "__name__", "") == "heartbeat_loop" for a in getattr(t, "_args", ())))
+
+
+def test_flow_runs_under_no_heartbeats_start_no_heartbeat_thread(prefect_api):
+    from prefect import flow
+
+    from flows.etl import no_heartbeats
+
+    @flow
+    def probe() -> int:
+        return _heartbeat_threads()
+
+    assert probe() == 1  # Prefect's default: one per flow run, joined (up to 1 s late) when it ends
+    with no_heartbeats():
+        assert probe() == 0
+    assert probe() == 1  # the setting is restored
