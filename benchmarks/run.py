@@ -72,7 +72,7 @@ QUERIES = {
         WHERE kind = 'provincial_meeting' GROUP BY ALL ORDER BY n DESC""",
     "join of reports and people": """
         SELECT r.province, p.role, count(DISTINCT p.name) AS people, count(*) AS mentions
-        FROM reports r JOIN people p USING (doc_id) GROUP BY ALL ORDER BY mentions DESC""",
+        FROM reports r JOIN people p USING (doc_key) GROUP BY ALL ORDER BY mentions DESC""",
     "slogan top-20": """
         SELECT slogan, sum(n) AS mentions, count(*) AS reports FROM slogans
         GROUP BY slogan ORDER BY mentions DESC LIMIT 20""",

@@ -51,6 +51,8 @@ EXTRA_TABLES = {
     # warehouse as it stands: a no-op rerun may skip validation only while they are unchanged.
     "dq_suites": """CREATE TABLE IF NOT EXISTS dq_suites (run_id VARCHAR, fingerprint VARCHAR,
         finished_at TIMESTAMPTZ)""",
+    # The last doc_key handed out (load_run): keys of removed documents are never given again.
+    "counters": """CREATE TABLE IF NOT EXISTS counters (name VARCHAR PRIMARY KEY, last_value BIGINT)""",
     "dq_runs": """CREATE TABLE IF NOT EXISTS dq_runs (
         run_id VARCHAR, suite VARCHAR, n_expectations INTEGER, n_passed INTEGER, n_failed INTEGER,
         n_critical_failed INTEGER, finished_at TIMESTAMPTZ)""",
@@ -100,7 +102,7 @@ def writer_lock(lock_file: Path, timeout: float):
 
 
 def _ddl_statements() -> list[str]:
-    stmts = [schema.ddl(name, schema.ALL_TABLES[name]) for name in schema.DOC_TABLES]
+    stmts = [schema.ddl(name, schema.warehouse_schema(name)) for name in schema.DOC_TABLES]
     stmts.append(schema.ddl("quarantine", schema.QUARANTINE).removesuffix(")") + ", run_id VARCHAR)")
     stmts.extend(EXTRA_TABLES.values())
     return stmts
@@ -145,6 +147,7 @@ def start_building(live: Path, building: Path) -> duckdb.DuckDBPyConnection:
         con.execute("SET preserve_insertion_order = false")
         for stmt in _ddl_statements():
             con.execute(stmt)
+        _add_doc_keys(con)
         if VIEWS_SQL.exists():  # analysis views; CREATE OR REPLACE, so re-running is harmless
             con.execute(VIEWS_SQL.read_text(encoding="utf-8"))
     except BaseException:
@@ -203,6 +206,36 @@ class ProcessedFiles:
     plan_stats: str
 
 
+def _number_documents(con: duckdb.DuckDBPyConnection, doc_ids_sql: str, params: dict | None = None) -> None:
+    """Give each doc_id of ``doc_ids_sql`` the next unused ``doc_key``, into the temp table ``_keys``.
+
+    Numbered in doc_id order, so the same input gets the same keys (a run on Dask and a local
+    run build the same warehouse); ``counters`` remembers the last key handed out.
+    """
+    base = con.execute("SELECT coalesce(max(last_value), 0) FROM counters WHERE name = 'doc_key'").fetchone()[0]
+    con.execute(f"""INSERT INTO _keys SELECT doc_id, ({int(base)} + row_number() OVER (ORDER BY doc_id))::INTEGER
+        FROM ({doc_ids_sql})""", params or {})
+    con.execute("""INSERT OR REPLACE INTO counters
+        SELECT 'doc_key', greatest(?, (SELECT coalesce(max(doc_key), 0) FROM _keys))""", [base])
+
+
+def _add_doc_keys(con: duckdb.DuckDBPyConnection) -> None:
+    """A warehouse built before ``doc_key`` existed: add the column and number its documents."""
+    have = {t for (t,) in con.execute("""SELECT table_name FROM duckdb_columns()
+        WHERE schema_name = 'main' AND column_name = 'doc_key'""").fetchall()}
+    missing = [name for name in schema.DOC_TABLES if name not in have]
+    if not missing:
+        return
+    for name in missing:
+        con.execute(f"ALTER TABLE {name} ADD COLUMN doc_key INTEGER")
+    con.execute("CREATE TEMP TABLE _keys (doc_id VARCHAR, doc_key INTEGER)")
+    _number_documents(con, "SELECT DISTINCT doc_id FROM reports WHERE doc_key IS NULL")
+    for name in schema.DOC_TABLES:
+        con.execute(f"""UPDATE {name} SET doc_key = k.doc_key FROM _keys k
+            WHERE {name}.doc_id = k.doc_id AND {name}.doc_key IS NULL""")
+    con.execute("DROP TABLE _keys")
+
+
 def load_run(con: duckdb.DuckDBPyConnection, run_id: str, parts: dict[str, list[str]],
              processed: ProcessedFiles, listing_quarantine: list[dict], prune_paths: list[str]) -> LoadCounts:
     """Replace the rows of every processed file, in one transaction.
@@ -235,10 +268,16 @@ def load_run(con: duckdb.DuckDBPyConnection, run_id: str, parts: dict[str, list[
         con.execute("""CREATE TEMP TABLE _touched_docs AS
             SELECT DISTINCT s.doc_id FROM sources s JOIN _touched t USING (source_path)
             WHERE s.status = 'loaded'""")
+        # A document loaded again keeps its doc_key; new documents get the next ones.
+        con.execute("""CREATE TEMP TABLE _keys AS SELECT DISTINCT doc_id, doc_key FROM reports
+            WHERE doc_id IN (SELECT doc_id FROM _touched_docs) AND doc_key IS NOT NULL""")
         for name in schema.DOC_TABLES:
             con.execute(f"DELETE FROM {name} WHERE doc_id IN (SELECT doc_id FROM _touched_docs)")
         con.execute("DELETE FROM quarantine WHERE source_path IN (SELECT source_path FROM _touched)")
         con.execute("DELETE FROM sources WHERE source_path IN (SELECT source_path FROM _touched)")
+        if parts.get("reports"):
+            _number_documents(con, """SELECT DISTINCT doc_id FROM read_parquet($reports)
+                WHERE doc_id NOT IN (SELECT doc_id FROM _keys)""", {"reports": parts["reports"]})
         for name in schema.ALL_TABLES:
             files = parts.get(name) or []
             if not files:
@@ -246,7 +285,8 @@ def load_run(con: duckdb.DuckDBPyConnection, run_id: str, parts: dict[str, list[
             if name == "quarantine":
                 con.execute("INSERT INTO quarantine SELECT *, ? FROM read_parquet(?)", [run_id, files])
             else:
-                con.execute(f"INSERT INTO {name} SELECT * FROM read_parquet(?)", [files])
+                con.execute(f"INSERT INTO {name} SELECT t.*, k.doc_key FROM read_parquet(?) t "
+                            "LEFT JOIN _keys k USING (doc_id)", [files])
         if parts.get("reports"):
             # plan_run gives every doc_id one file; should two files still bring the same doc_id,
             # fail the run (the warehouse stays as it was) rather than double its rows.
@@ -265,7 +305,7 @@ def load_run(con: duckdb.DuckDBPyConnection, run_id: str, parts: dict[str, list[
                     {"run_id": run_id})
         n_loaded, n_processed = con.execute(
             "SELECT count(*) FILTER (WHERE status = 'loaded'), count(*) FROM _processed").fetchone()
-        for table in ("_touched_docs", "_touched", "_processed"):
+        for table in ("_keys", "_touched_docs", "_touched", "_processed"):
             con.execute(f"DROP TABLE {table}")
         con.unregister("_listed")
         checkpoint("commit")

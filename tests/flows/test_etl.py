@@ -167,6 +167,54 @@ def test_changed_file_replaces_rows_and_removed_file_needs_prune(prefect_api, ra
     assert query(data, "SELECT count(*) FROM people WHERE doc_id LIKE '227%'") == [(0,)]
 
 
+def keys(data) -> dict[int, str]:
+    """listing_no → doc_key, after checking every row of every document table carries its report's key."""
+    bad = query(data, """SELECT count(*) FROM (
+        SELECT doc_id, doc_key FROM people UNION ALL SELECT doc_id, doc_key FROM speeches
+        UNION ALL SELECT doc_id, doc_key FROM slogans UNION ALL SELECT doc_id, doc_key FROM evidence) t
+        LEFT JOIN reports r USING (doc_id) WHERE t.doc_key IS DISTINCT FROM r.doc_key""")
+    assert bad == [(0,)], "rows whose doc_key is not their report's"
+    rows = query(data, "SELECT listing_no, doc_key FROM reports ORDER BY doc_id")
+    assert len({k for _, k in rows}) == len(rows) and None not in {k for _, k in rows}
+    return dict(rows)
+
+
+def test_doc_keys_are_kept_by_changed_files_and_never_given_again(prefect_api, raw_dir, tmp_path):
+    data = tmp_path / "data"
+    chuxin_etl(raw_dir=str(raw_dir), data_dir=str(data))
+    first = keys(data)
+    assert sorted(first.values()) == [1, 2, 3, 4, 5]  # dense, in doc_id order
+    path = next(raw_dir.glob("230*.txt"))
+    path.write_text(path.read_text(encoding="utf-8").replace("在太原召开", "在大同召开"), encoding="utf-8")
+    next(raw_dir.glob("227*.txt")).unlink()
+    new = next(raw_dir.glob("273*.txt"))
+    (raw_dir / ("901" + new.name[3:])).write_text("901" + new.read_text(encoding="utf-8")[3:], encoding="utf-8")
+    chuxin_etl(raw_dir=str(raw_dir), data_dir=str(data), prune=True)
+    second = keys(data)
+    assert second[230] == first[230]  # changed: same document, same key
+    assert second[901] == 6 and 227 not in second
+    (raw_dir / ("901" + new.name[3:])).unlink()
+    (raw_dir / ("902" + new.name[3:])).write_text("902" + new.read_text(encoding="utf-8")[3:], encoding="utf-8")
+    chuxin_etl(raw_dir=str(raw_dir), data_dir=str(data), prune=True)
+    assert keys(data)[902] == 7  # 6 left with 901 and is not given again
+    assert {k: v for k, v in keys(data).items() if k != 902} == {k: v for k, v in second.items() if k != 901}
+
+
+def test_a_warehouse_from_before_doc_keys_gets_them(prefect_api, raw_dir, tmp_path):
+    data = tmp_path / "data"
+    chuxin_etl(raw_dir=str(raw_dir), data_dir=str(data))
+    con = duckdb.connect(str(data / "warehouse.duckdb"))
+    for table in ("reports", "people", "speeches", "slogans", "evidence"):
+        con.execute(f"ALTER TABLE {table} DROP COLUMN doc_key")
+    con.execute("DROP TABLE counters")
+    con.close()
+    path = next(raw_dir.glob("230*.txt"))
+    path.write_text(path.read_text(encoding="utf-8").replace("在太原召开", "在大同召开"), encoding="utf-8")
+    chuxin_etl(raw_dir=str(raw_dir), data_dir=str(data))
+    assert sorted(keys(data).values()) == [1, 2, 3, 4, 5]
+    assert query(data, "SELECT last_value FROM counters WHERE name = 'doc_key'") == [(5,)]
+
+
 def _heartbeat_threads() -> int:
     """Live heartbeat threads: Prefect 3.8 runs each flow run's in a thread on flow_engine's heartbeat_loop."""
     import threading

@@ -101,7 +101,7 @@ def test_discarded_snapshot_leaves_no_files(good, tmp_path):
 
 
 def test_a_key_missing_from_parquet_is_a_disagreement(good, tmp_path):
-    case = Case(after=f"INSERT INTO slogans VALUES ('{doc(227)}', '新口号', 1)")
+    case = Case(after=f"INSERT INTO slogans (doc_id, slogan, n) VALUES ('{doc(227)}', '新口号', 1)")
     o = outcome(validate_case(good, tmp_path, case, ["warehouse_agreement"]),
                 "warehouse_agreement", "parquet_matches_duckdb")
     assert dict(o.failures)[doc(227)] == f"table_name=slogans; key={doc(227)}; n_duckdb={_n(good, 'slogans', 227) + 1}; " \

@@ -63,7 +63,7 @@ BAD_CASES: dict[tuple[str, str], tuple[Case, int | None, str]] = {
         Case(f"UPDATE people SET name = '黄' WHERE role = 'cppcc_chair' AND {_r(273)}"), 273,
         "name=黄; role=cppcc_chair"),
     ("people", "one_province_office_per_person"): (
-        Case(f"INSERT INTO people VALUES ('{doc(273)}', '娄勤俭', 'governor', 1)"), 273,
+        Case(f"INSERT INTO people (doc_id, name, role, paragraph_no) VALUES ('{doc(273)}', '娄勤俭', 'governor', 1)"), 273,
         "name=娄勤俭; province_offices=governor + party_secretary"),
     ("cross_reports", "group_has_one_leader"): (
         Case(f"UPDATE people SET name = '张三' WHERE role = 'group_leader' AND {_r(306)}"), 274,
