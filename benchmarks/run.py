@@ -665,8 +665,8 @@ extraction dump, or the warehouse, compared byte for byte / row for row before a
   split a document (20,000 reports: 50 s and 7.6 GB → 2.5 s and 0.74 GB); `sources` and
   `dq_failures` go in as Arrow tables instead of `executemany` (18 s at 20,000).
 - **Still open:** what Prefect adds per run is now mostly fixed: the temporary server's start-up
-  (~3 s, overlapped with imports), spawning the process-pool workers (each imports Prefect,
-  ~1.2 s), per-task-run client set-up, and draining logs and stopping the server at the end. It
+  (~2.6 s, overlapped with imports and the no-op check), per-task-run client set-up, and draining
+  logs and stopping the server at the end. It
   weighs less as runs grow (see the 1,000,000-report row). Beyond that, the remaining time is
   extraction itself and DuckDB/GX work in the flow's process."""
 

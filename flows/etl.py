@@ -1,14 +1,15 @@
 """The ``chuxin-etl`` flow: raw reports → Parquet → DuckDB → expectations.
 
 The outer flow plans the run, hands extraction batches to a subflow whose task
-runner is chosen at run time (in-process, a local process pool, or an existing
-Dask cluster), then loads, validates and publishes the warehouse.
+runner is chosen at run time (this process, the run's own extraction processes —
+flows/processes.py — or an existing Dask cluster), then loads, validates and
+publishes the warehouse.
 """
 
 from __future__ import annotations
 
 import shutil
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from urllib.parse import quote
 
 from prefect import flow, get_run_logger, task
@@ -21,10 +22,11 @@ from prefect.artifacts import (
 from prefect.cache_policies import NO_CACHE
 from prefect.context import get_run_context
 from prefect.states import Failed
-from prefect.task_runners import ProcessPoolTaskRunner, ThreadPoolTaskRunner
+from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote as opaque
 
 from chuxin.settings import Settings
+from flows import processes
 from tasks import fsio, warehouse
 from tasks.planning import Plan, nothing_to_do, plan_counts, record_noop, run_meta
 from tasks.process import BatchResult
@@ -33,8 +35,11 @@ from tasks.steps import IO_RETRIES, load_validate_publish, more_quarantined, pla
 
 @task(name="extract-batch", cache_policy=NO_CACHE, **IO_RETRIES)
 def extract_batch(raw_dir: str, rel_paths: list[str], out_dir: str, batch_no: int) -> BatchResult:
-    """One batch: read (local path or fsspec URL) → clean → extract → Parquet parts under out_dir."""
-    return fsio.run_batch(raw_dir, rel_paths, out_dir, batch_no)
+    """One batch: read (local path or fsspec URL) → clean → extract → Parquet parts under out_dir.
+
+    Runs in one of the run's extraction processes when they are open (flows/processes.py),
+    else here: on a Dask worker, or in the flow's process for a single batch."""
+    return processes.run(fsio.run_batch, raw_dir, rel_paths, out_dir, batch_no)
 
 
 @flow(name="chuxin-extract")
@@ -64,28 +69,6 @@ def _progress(phase: str, done: int, total: int) -> dict:
     return {"chuxin_progress": (phase, done, total)}
 
 
-def _share_ephemeral_api() -> None:
-    """Point worker processes at this process's temporary Prefect server.
-
-    Without a configured PREFECT_API_URL every process-pool worker starts a temporary
-    server of its own (~5-10 s each, measured in BENCHMARKS.md) and reports its task runs
-    there; with the URL in the environment the workers inherit, they report to ours.
-    """
-    import os
-
-    from prefect.settings import get_current_settings
-
-    if os.environ.get("PREFECT_API_URL") or get_current_settings().api.url:
-        return
-    try:
-        from prefect.server.api.server import SubprocessASGIServer
-    except ImportError:
-        return
-    server = SubprocessASGIServer._instances.get(None)
-    if server is not None and server.running:
-        os.environ["PREFECT_API_URL"] = server.api_url
-
-
 @contextmanager
 def no_heartbeats():
     """Flow runs started inside this block send no heartbeats.
@@ -102,15 +85,16 @@ def no_heartbeats():
         yield
 
 
-def _task_runner(settings: Settings, n_batches: int):
+def _extraction(settings: Settings, n_batches: int):
+    """The extraction subflow's task runner, and what must be open while it runs."""
     if settings.dask_address:
         from prefect_dask import DaskTaskRunner
 
-        return DaskTaskRunner(address=settings.dask_address)
-    if n_batches > 1 and settings.n_workers > 1:
-        _share_ephemeral_api()
-        return ProcessPoolTaskRunner(max_workers=min(settings.n_workers, n_batches))
-    return ThreadPoolTaskRunner(max_workers=1)  # one batch: starting processes would cost more
+        return DaskTaskRunner(address=settings.dask_address), nullcontext()
+    n = min(settings.n_workers, n_batches)
+    if n > 1:  # one task-run thread per extraction process
+        return ThreadPoolTaskRunner(max_workers=n), processes.local_processes(n)
+    return ThreadPoolTaskRunner(max_workers=1), nullcontext()  # one batch: starting processes would cost more
 
 
 @flow(name="chuxin-etl")
@@ -172,12 +156,12 @@ def _locked_run(settings: Settings, run_id: str, meta: dict) -> dict:
         try:
             results: list[BatchResult] = []
             if batches:
-                runner = _task_runner(settings, len(batches))
+                runner, open_processes = _extraction(settings, len(batches))
                 manifest = fsio.write_manifest(staging, batches)
                 n_batches = len(batches)
                 del batches
                 plan.spill(local_staging)
-                with no_heartbeats():  # this flow's own heartbeats cover the subflow
+                with open_processes, no_heartbeats():  # this flow's own heartbeats cover the subflow
                     results = extract_batches.with_options(task_runner=runner)(
                         str(settings.raw_dir), manifest, staging)
                 if fsio.is_url(staging):  # DuckDB loads from a local disk

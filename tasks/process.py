@@ -1,6 +1,6 @@
 """Process one batch of raw files end to end up to Parquet: read → clean → extract → write.
 
-This is the unit of parallel work (a process pool locally, Dask workers on a
+This is the unit of parallel work (the run's extraction processes locally, Dask workers on a
 cluster). It imports no framework, so it runs the same everywhere.
 """
 

@@ -63,3 +63,12 @@ def test_dask_cluster_through_fsspec_urls_matches_local_run(prefect_api, corpus,
         assert a[table] == b[table], table
     # Staging is cleaned up on both sides.
     assert not any((tmp_path / "object-store" / "staging").glob("*/manifest.json"))
+
+
+def test_the_runs_own_extraction_processes_match_a_one_process_run(prefect_api, corpus, tmp_path):
+    one = chuxin_etl(raw_dir=str(corpus), data_dir=str(tmp_path / "one"), batch_size=40, workers=1)
+    two = chuxin_etl(raw_dir=str(corpus), data_dir=str(tmp_path / "two"), batch_size=40, workers=2)
+    assert two["plan"] == one["plan"] and two["counts"] == one["counts"]
+    a, b = snapshot(tmp_path / "one"), snapshot(tmp_path / "two")
+    for table in a:
+        assert a[table] == b[table], table
