@@ -564,6 +564,30 @@ def write_report(res: dict, command: str) -> None:
 PROFILE_NOTES = """Findings, newest first (each profiled before optimising; "same output" means the 30,105-report
 extraction dump, or the warehouse, compared byte for byte / row for row before and after):
 
+- **Sixth round (Intel Xeon host, about 1.5× faster than the fifth round's: the core ran at
+  ~7,000 reports/s, the 100,000-report run at ~2,900 reports/s before these changes):** the run's
+  log timestamps against the steps without Prefect (`benchmarks/bare.py`) showed where Prefect's
+  time went at 100,000 reports (~6 s in all):
+  - Each flow run ended up to 1 s late: Prefect 3.8 joins a flow run's heartbeat thread at its end,
+    and that thread sleeps in 1-s steps (extraction subflow: 0.95 s from its last batch to its end;
+    outer flow: 0.75 s). The subflow now sends no heartbeats (its parent's cover it), nor does any
+    flow run on `chuxin run`'s temporary server, which stops with the run: 0.29 and 0.07 s.
+  - Prefect's `ProcessPoolTaskRunner` spawned fresh interpreters that each imported Prefect and ran
+    its task engine: the first two batches finished ~1.6 s later than the next two, and the pool took
+    ~0.4 s to shut down. The batches now run in processes forked from a server that imported only
+    the extraction code (`flows/processes.py`), one Prefect task-run thread each: ~33.9 → ~31.9 s
+    for the whole run (A/B, two runs each).
+  - Left: the temporary server's start-up (~2.6 s, of which ~1.7 s importing its own modules) is
+    the longest part of start-up, overlapped with the no-op check and the flow's imports; plan,
+    manifest and subflow creation ~0.5 s; the flow process's exit ~0.5 s.
+  - Loading: `speeches` takes ~3 of the ~5.5 s at 100,000 reports; without FSST compression it
+    would take ~1 s less but the warehouse would grow by ~80 % (306 → 550 MB of speeches per
+    100,000 reports): kept. The staging Parquet's codec (zstd, lz4, snappy, none) changes a worker's
+    time per report by under 1 %.
+  - Reports × people at 1M: ~320 ms on the 84-byte `doc_id` on this host; on `doc_key`, a dense
+    integer every document table now carries (assigned at load, kept while the document stays),
+    ~130 ms: the benchmark query joins on it.
+
 - **Fifth round, on a different host again (AMD EPYC; the 4-field BeautifulSoup baseline ran at
   1,404 reports/s, where the core measured 4,064: 2.9×, under the 3× target):**
   - Per stage, without a profiler (µs per report): clean 48, extract 210. In clean, the scraper's
