@@ -1,18 +1,20 @@
 """Extraction processes on this machine, for the batches of one run.
 
 Prefect's task runs stay in the flow's process (one thread each, on a ThreadPoolTaskRunner, with
-the usual states, retries and UI); each hands its batch to one of these processes. The processes
-are forked from a server process that has imported only the pure extraction code
-(``PRELOAD``), so a batch starts at once. Prefect's ProcessPoolTaskRunner spawned fresh
-interpreters that each imported Prefect and ran its task engine: ~1.5 s before the first batch,
-and ~0.4 s more to shut down (BENCHMARKS.md). On Dask no pool is open and the batch runs where
-Prefect's Dask task runner put it.
+the usual states, retries and UI); each hands its batch to one of these processes, which import
+only the pure extraction code (``PRELOAD``, ~0.2 s). Prefect's ProcessPoolTaskRunner started
+processes that each imported Prefect and ran its task engine: ~1.5 s before the first batch, and
+~0.4 s more to shut down (BENCHMARKS.md). The processes end with the run's extraction
+(``local_processes``); only the small fork server they come from stays, so they add nothing to
+loading and validation, where a run's memory peaks. On Dask no pool is open and the batch runs
+where Prefect's Dask task runner put it.
 
 Nothing here imports Prefect.
 """
 
 from __future__ import annotations
 
+import importlib
 import multiprocessing
 import threading
 from concurrent.futures import ProcessPoolExecutor
@@ -22,7 +24,7 @@ from typing import Callable, TypeVar
 
 PRELOAD = ["tasks.fsio", "tasks.process"]
 DIED = ("an extraction process died while working on this batch (killed, or out of memory?); "
-        "its Parquet parts were not kept, and a retry runs it in new processes")
+        "a retry runs the batch again in new processes")
 
 T = TypeVar("T")
 
@@ -36,9 +38,12 @@ class _Pool:
         self._executor = self._new()
 
     def _new(self) -> ProcessPoolExecutor:
+        # Forked from a fork server, not spawned: a spawned process imports the parent's main
+        # module, which under a deployment is Prefect's engine (~1 s). The server imports only
+        # the (empty) package, to learn sys.path, and stays small (~15 MB) until the run's end.
         ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(PRELOAD)
-        return ProcessPoolExecutor(self.n, mp_context=ctx)
+        ctx.set_forkserver_preload(["tasks"])
+        return ProcessPoolExecutor(self.n, mp_context=ctx, initializer=_preload)
 
     def run(self, fn: Callable[..., T], *args) -> T:
         executor = self._executor
@@ -53,6 +58,11 @@ class _Pool:
 
     def close(self) -> None:
         self._executor.shutdown(wait=True, cancel_futures=True)
+
+
+def _preload() -> None:
+    for module in PRELOAD:
+        importlib.import_module(module)
 
 
 _open: list[_Pool] = []  # the pool of the run in this process, while ``local_processes`` is open
