@@ -576,11 +576,11 @@ extraction dump, or the warehouse, compared byte for byte / row for row before a
     its task engine: the first two batches finished ~1.6 s later than the next two, and the pool took
     ~0.4 s to shut down. The batches now run in processes that import only the extraction code
     (`flows/processes.py`), one Prefect task-run thread each: ~33.9 → ~31.9 s for the whole run
-    (A/B, two runs each). They are forked from a fork server that imports nothing itself: one that
-    imported the extraction code first was no faster (first batch 3.1 against 3.2 s after the
-    subflow's start) but stayed alive with 80 MB through loading and validation (the 1M run's peak
-    reached 1.97 GB); spawned processes would each import the parent's main module, which under a
-    deployment is Prefect's engine.
+    (A/B, two runs each). Forking them from a fork server that had imported the extraction code
+    was no faster (first batch 3.1 against 3.2 s after the subflow's start), and the server stayed
+    alive with 80 MB through loading and validation (the 1M run's peak reached 1.97 GB): they are
+    spawned. Like any spawned (or fork-server) process they import the parent's main module, which
+    under a deployment is Prefect's engine (~1 s once per process, as before).
   - Left: the temporary server's start-up (~2.6 s, of which ~1.7 s importing its own modules) is
     the longest part of start-up, overlapped with the no-op check and the flow's imports; plan,
     manifest and subflow creation ~0.5 s; the flow process's exit ~0.5 s.

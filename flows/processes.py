@@ -2,12 +2,12 @@
 
 Prefect's task runs stay in the flow's process (one thread each, on a ThreadPoolTaskRunner, with
 the usual states, retries and UI); each hands its batch to one of these processes, which import
-only the pure extraction code (``PRELOAD``, ~0.2 s). Prefect's ProcessPoolTaskRunner started
+only the pure extraction code (``PRELOAD``, ~0.2 s) besides the parent's main module (as any
+spawned process does; ``chuxin run``'s is a few lines). Prefect's ProcessPoolTaskRunner started
 processes that each imported Prefect and ran its task engine: ~1.5 s before the first batch, and
 ~0.4 s more to shut down (BENCHMARKS.md). The processes end with the run's extraction
-(``local_processes``); only the small fork server they come from stays, so they add nothing to
-loading and validation, where a run's memory peaks. On Dask no pool is open and the batch runs
-where Prefect's Dask task runner put it.
+(``local_processes``), before loading and validation, where a run's memory peaks. On Dask no
+pool is open and the batch runs where Prefect's Dask task runner put it.
 
 Nothing here imports Prefect.
 """
@@ -38,12 +38,8 @@ class _Pool:
         self._executor = self._new()
 
     def _new(self) -> ProcessPoolExecutor:
-        # Forked from a fork server, not spawned: a spawned process imports the parent's main
-        # module, which under a deployment is Prefect's engine (~1 s). The server imports only
-        # the (empty) package, to learn sys.path, and stays small (~15 MB) until the run's end.
-        ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(["tasks"])
-        return ProcessPoolExecutor(self.n, mp_context=ctx, initializer=_preload)
+        return ProcessPoolExecutor(self.n, mp_context=multiprocessing.get_context("spawn"),
+                                   initializer=_preload)
 
     def run(self, fn: Callable[..., T], *args) -> T:
         executor = self._executor
