@@ -581,9 +581,14 @@ extraction dump, or the warehouse, compared byte for byte / row for row before a
     alive with 80 MB through loading and validation (the 1M run's peak reached 1.97 GB): they are
     spawned. Like any spawned (or fork-server) process they import the parent's main module, which
     under a deployment is Prefect's engine (~1 s once per process, as before).
-  - Left: the temporary server's start-up (~2.6 s, of which ~1.7 s importing its own modules) is
-    the longest part of start-up, overlapped with the no-op check and the flow's imports; plan,
-    manifest and subflow creation ~0.5 s; the flow process's exit ~0.5 s.
+  - The temporary server's start-up (~2.6 s, of which ~1.7 s importing its own modules) is the
+    longest part of start-up: the flow's process had imported what it needs ~1.9 s before the
+    server answered, and then waited. It now imports Great Expectations in that wait (a thread),
+    instead of during the load, where the import competed with DuckDB for both cores: the load and
+    validation went from ~12.2 to ~10.9 s (A/B, 100,000 reports, three runs each). The steps
+    without Prefect have no such wait and still import it during their load, so this gain is
+    Prefect's run's own. Left: plan, manifest and subflow creation ~0.5 s; the process's exit
+    (freeing its heap) ~0.7 s, as without Prefect.
   - Loading: `speeches` takes ~3 of the ~5.5 s at 100,000 reports; without FSST compression it
     would take ~1 s less but the warehouse would grow by ~80 % (306 → 550 MB of speeches per
     100,000 reports): kept. The staging Parquet's codec (zstd, lz4, snappy, none) changes a worker's

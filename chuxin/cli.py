@@ -73,6 +73,11 @@ def _run_flow(args: argparse.Namespace, server) -> int:
     with ExitStack() as stack:
         if server is not None:
             stack.enter_context(no_heartbeats())  # the temporary server stops with this run
+            # This process would idle until the server answers (~2 s): import Great Expectations
+            # meanwhile, instead of during the load, where it competes with DuckDB for the cores.
+            from tasks.validate import import_gx_in_background
+
+            import_gx_in_background()
             server.wait_ready(float(os.environ.get("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "60")))
             print(f"chuxin: started a temporary Prefect server for this run ({server.api_url}); "
                   "set PREFECT_API_URL to report to a running one", file=sys.stderr)
