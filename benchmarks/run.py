@@ -334,11 +334,13 @@ def bench_e2e(n: int, tag: str, with_bare: bool) -> dict:
             runs.append(chuxin_run(raw, data, f"{tag}-run{i}"))
             if not with_bare:
                 continue
-            for kind, out, run in (("bare", bare, lambda d: bare_run(raw, d, f"{tag}-bare{i}")),
-                                   ("served", served, lambda d: chuxin_run(raw, d, f"{tag}-served{i}", api))):
+            for kind, label, out, run in (
+                    ("bare", "same steps without Prefect", bare, lambda d: bare_run(raw, d, f"{tag}-bare{i}")),
+                    ("served", "chuxin run against a running Prefect server", served,
+                     lambda d: chuxin_run(raw, d, f"{tag}-served{i}", api))):
                 other = SCRATCH / f"data-{tag}-{kind}"
                 shutil.rmtree(other, ignore_errors=True)
-                log(f"{tag}: {'same steps without Prefect' if kind == 'bare' else 'chuxin run against a running Prefect server'} #{i + 1}")
+                log(f"{tag}: {label} #{i + 1}")
                 out.append(run(other))
                 shutil.rmtree(other, ignore_errors=True)
     result["runs"] = runs

@@ -91,10 +91,9 @@ def _extraction(settings: Settings, n_batches: int):
         from prefect_dask import DaskTaskRunner
 
         return DaskTaskRunner(address=settings.dask_address), nullcontext()
-    n = min(settings.n_workers, n_batches)
-    if n > 1:  # one task-run thread per extraction process
-        return ThreadPoolTaskRunner(max_workers=n), processes.local_processes(n)
-    return ThreadPoolTaskRunner(max_workers=1), nullcontext()  # one batch: starting processes would cost more
+    n = min(settings.n_workers, n_batches)  # one task-run thread per extraction process
+    # One batch (or one worker) runs here: starting a process would cost more than it saves.
+    return ThreadPoolTaskRunner(max_workers=n), processes.local_processes(n) if n > 1 else nullcontext()
 
 
 @flow(name="chuxin-etl")

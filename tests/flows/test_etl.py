@@ -167,7 +167,7 @@ def test_changed_file_replaces_rows_and_removed_file_needs_prune(prefect_api, ra
     assert query(data, "SELECT count(*) FROM people WHERE doc_id LIKE '227%'") == [(0,)]
 
 
-def keys(data) -> dict[int, str]:
+def keys(data) -> dict[int, int]:
     """listing_no → doc_key, after checking every row of every document table carries its report's key."""
     bad = query(data, """SELECT count(*) FROM (
         SELECT doc_id, doc_key FROM people UNION ALL SELECT doc_id, doc_key FROM speeches

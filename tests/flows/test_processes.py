@@ -1,4 +1,4 @@
-"""The run's extraction processes (flows/processes.py): real forked processes, a real dying one."""
+"""The run's extraction processes (flows/processes.py): real spawned processes, a real dying one."""
 
 from __future__ import annotations
 
